@@ -1,0 +1,519 @@
+//! The two machines: a [`Connection`] and one of its [`Account`]s.
+//!
+//! Both are plain `Copy` data: no allocation, no interior mutability, `Send + Sync`, and
+//! serde-serializable so a caller can persist one and resume it. Deserialization checks the
+//! machine's invariants, so a stored machine can never resume in an impossible state.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{InvalidState, TransitionRejected};
+use crate::event::{AccountEvent, ConnectionEvent, ConnectionOverlay, EventSet};
+use crate::status::{AccountStatus, ConnectionStatus, Enumerated, TrackingStatus};
+use crate::table::{Rule, Rules, Target, Transition, account_rule, connection_rule, edges_of};
+
+/// The result of applying an event: the edge taken, or why it was rejected.
+pub type Applied<S, E> = Result<Transition<S, E>, TransitionRejected<S, E>>;
+
+/// What every lifecycle machine offers; generic code (renderers, the model checker) is
+/// written against it.
+///
+/// The inherent methods of [`Connection`] and [`Account`] are the same functions, so most
+/// callers never import this trait.
+pub trait Machine: Copy + Eq + core::fmt::Debug {
+    /// The visible status type.
+    type Status: Enumerated + core::fmt::Display;
+    /// The event type.
+    type Event: Enumerated + core::fmt::Display;
+
+    /// The status the API shows for this machine.
+    fn status(&self) -> Self::Status;
+
+    /// The table's answer for `event` in this machine's state.
+    fn rule(&self, event: Self::Event) -> Option<Rule<Self::Status>>;
+
+    /// Carries out an event the table allowed, with `target` its rule's target.
+    ///
+    /// Only called by [`apply`](Self::apply) after the table accepted the event.
+    fn enter(&mut self, event: Self::Event, target: Target<Self::Status>);
+
+    /// Applies `event`: on success the edge taken; on rejection a typed error naming the edge
+    /// and what was allowed, with the machine left unchanged.
+    ///
+    /// # Errors
+    /// [`TransitionRejected`] when the table does not allow `event` from the visible status.
+    fn apply(&mut self, event: Self::Event) -> Applied<Self::Status, Self::Event> {
+        let from = self.status();
+        match self.rule(event) {
+            Some(rule) => {
+                self.enter(event, rule.target);
+                Ok(Transition {
+                    from,
+                    event,
+                    to: self.status(),
+                    provenance: rule.provenance,
+                })
+            }
+            None => Err(TransitionRejected {
+                from,
+                event,
+                allowed: self.allowed_events(),
+            }),
+        }
+    }
+
+    /// Every event the machine accepts in its current state.
+    fn allowed_events(&self) -> EventSet<Self::Event> {
+        Self::Event::ALL
+            .iter()
+            .copied()
+            .filter(|e| self.rule(*e).is_some())
+            .collect()
+    }
+}
+
+/// A connection: its operational status, its `isActive` flag and its company's state.
+///
+/// The visible [`status`](Self::status) is derived, with `COMPANY_INACTIVE` shown over
+/// `DEACTIVATED`, shown over the operational status. The overlays keep the operational
+/// status underneath, so activation restores exactly what was there (as the spec says), and
+/// reactivating the company restores `DEACTIVATED` if the connection was deactivated before.
+/// While an overlay shows, no check, user or Nectar event is accepted.
+///
+/// ```
+/// use nectar_lifecycle::{Connection, ConnectionEvent as E, ConnectionStatus as S, Rules};
+///
+/// let mut conn = Connection::new(Rules::Documented);
+/// conn.apply(E::AuthSucceeded)?;
+/// conn.apply(E::ProviderUnavailable)?;
+/// conn.apply(E::Deactivate)?;
+/// assert_eq!(conn.status(), S::Deactivated);
+/// assert_eq!(conn.operational_status(), S::WebsiteDown);
+/// assert!(conn.apply(E::ProviderBackOnline).is_err()); // no checks while deactivated
+///
+/// let t = conn.apply(E::Activate)?;
+/// assert_eq!((t.from, t.to), (S::Deactivated, S::WebsiteDown));
+/// # Ok::<(), nectar_lifecycle::ConnectionRejected>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "ConnectionParts", into = "ConnectionParts")]
+pub struct Connection {
+    rules: Rules,
+    operational: ConnectionStatus,
+    active: bool,
+    company_active: bool,
+}
+
+/// The serialized form of a [`Connection`], checked on the way in.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConnectionParts {
+    rules: Rules,
+    operational_status: ConnectionStatus,
+    is_active: bool,
+    company_active: bool,
+}
+
+impl TryFrom<ConnectionParts> for Connection {
+    type Error = InvalidState;
+
+    fn try_from(p: ConnectionParts) -> Result<Self, Self::Error> {
+        Self::from_parts(p.rules, p.operational_status, p.is_active, p.company_active)
+    }
+}
+
+impl From<Connection> for ConnectionParts {
+    fn from(c: Connection) -> Self {
+        Self {
+            rules: c.rules,
+            operational_status: c.operational,
+            is_active: c.active,
+            company_active: c.company_active,
+        }
+    }
+}
+
+/// A rejected connection event.
+pub type ConnectionRejected = TransitionRejected<ConnectionStatus, ConnectionEvent>;
+/// A rejected account event.
+pub type AccountRejected = TransitionRejected<AccountStatus, AccountEvent>;
+
+impl Connection {
+    /// A new connection: `[*] --> PENDING: Connection created`, active, in an active company.
+    #[must_use]
+    pub const fn new(rules: Rules) -> Self {
+        Self {
+            rules,
+            operational: ConnectionStatus::Pending,
+            active: true,
+            company_active: true,
+        }
+    }
+
+    /// Rebuilds a connection from its parts, for example from a polled
+    /// `GET /connection/{id}/details` (its `isActive` and last operational status).
+    ///
+    /// # Errors
+    /// [`InvalidState::ConnectionOverlay`] when `operational` is `DEACTIVATED` or
+    /// `COMPANY_INACTIVE`: those are derived from the flags, never held.
+    pub const fn from_parts(
+        rules: Rules,
+        operational: ConnectionStatus,
+        active: bool,
+        company_active: bool,
+    ) -> Result<Self, InvalidState> {
+        if operational.is_operational() {
+            Ok(Self {
+                rules,
+                operational,
+                active,
+                company_active,
+            })
+        } else {
+            Err(InvalidState::ConnectionOverlay(operational))
+        }
+    }
+
+    /// The status the API shows: `COMPANY_INACTIVE` if the company is inactive, else
+    /// `DEACTIVATED` if `isActive` is false, else the operational status.
+    #[must_use]
+    pub const fn status(&self) -> ConnectionStatus {
+        if !self.company_active {
+            ConnectionStatus::CompanyInactive
+        } else if !self.active {
+            ConnectionStatus::Deactivated
+        } else {
+            self.operational
+        }
+    }
+
+    /// The operational status held underneath the overlays (never an overlay itself).
+    #[must_use]
+    pub const fn operational_status(&self) -> ConnectionStatus {
+        self.operational
+    }
+
+    /// The connection's `isActive` flag.
+    #[must_use]
+    pub const fn is_active(&self) -> bool {
+        self.active
+    }
+
+    /// Whether the parent company is active.
+    #[must_use]
+    pub const fn is_company_active(&self) -> bool {
+        self.company_active
+    }
+
+    /// The rule set this connection follows.
+    #[must_use]
+    pub const fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// Applies `event`. See [`Machine::apply`].
+    ///
+    /// # Errors
+    /// [`ConnectionRejected`] when the rule set does not allow `event` from the visible
+    /// status; the connection is unchanged.
+    pub fn apply(
+        &mut self,
+        event: ConnectionEvent,
+    ) -> Result<Transition<ConnectionStatus, ConnectionEvent>, ConnectionRejected> {
+        Machine::apply(self, event)
+    }
+
+    /// Every event the connection accepts now.
+    #[must_use]
+    pub fn allowed_events(&self) -> EventSet<ConnectionEvent> {
+        Machine::allowed_events(self)
+    }
+
+    /// Every valid connection state under `rules`: each operational status with each
+    /// combination of the two flags. Deterministic order.
+    pub fn all_states(rules: Rules) -> impl Iterator<Item = Self> + Clone {
+        ConnectionStatus::ALL.iter().flat_map(move |&operational| {
+            [(true, true), (false, true), (true, false), (false, false)]
+                .into_iter()
+                .filter_map(move |(active, company_active)| {
+                    Self::from_parts(rules, operational, active, company_active).ok()
+                })
+        })
+    }
+
+    /// Every edge `rules` allow between visible statuses, with its provenance, sorted by
+    /// (from, event, to). `Restore` edges appear once per status they can restore.
+    ///
+    /// ```
+    /// use nectar_lifecycle::{Connection, Provenance, Rules};
+    /// let drawn = Connection::edges(Rules::Documented)
+    ///     .into_iter()
+    ///     .filter(|t| t.provenance == Provenance::Diagram)
+    ///     .count();
+    /// assert_eq!(drawn, 22);
+    /// ```
+    #[must_use]
+    pub fn edges(rules: Rules) -> Vec<Transition<ConnectionStatus, ConnectionEvent>> {
+        edges_of(Self::all_states(rules))
+    }
+}
+
+impl Machine for Connection {
+    type Status = ConnectionStatus;
+    type Event = ConnectionEvent;
+
+    fn status(&self) -> ConnectionStatus {
+        Connection::status(self)
+    }
+
+    fn rule(&self, event: ConnectionEvent) -> Option<Rule<ConnectionStatus>> {
+        connection_rule(self.rules, self.status(), event)
+    }
+
+    fn enter(&mut self, event: ConnectionEvent, target: Target<ConnectionStatus>) {
+        match (event.overlay(), target) {
+            (Some((ConnectionOverlay::Deactivated, raise)), _) => self.active = !raise,
+            (Some((ConnectionOverlay::CompanyInactive, raise)), _) => self.company_active = !raise,
+            (None, Target::Status(to)) => self.operational = to,
+            // The table restores only for overlay events, handled above.
+            (None, Target::Restore) => {}
+        }
+    }
+}
+
+/// One utility account: its own status, its `trackingStatus`, and what it knows of its
+/// parent connection and company.
+///
+/// The visible status is derived with this precedence: `COMPANY_INACTIVE`, then
+/// `CUSTOMER_NOT_TRACKED` (tracking `DISABLED`), then `WORKFLOW_NOT_ACCESSIBLE` (the parent
+/// connection is in a credential error), then the account's own status. `OLD_ACCOUNT` and
+/// `DUPLICATE` are absorbing: no pull moves them, only the overlays cover them.
+///
+/// An overlay event is accepted only when it changes the visible status (see
+/// [the table](crate::table)), so a parent change that happens while a higher overlay shows
+/// is not recorded; after lifting the higher overlay, apply the parent's current state again
+/// (the system model does this after every step).
+///
+/// ```
+/// use nectar_lifecycle::{Account, AccountEvent as E, AccountStatus as S, TrackingStatus};
+///
+/// let mut account = Account::new();
+/// account.apply(E::Confirmed)?;
+/// account.apply(E::PullCompleted)?;
+/// account.apply(E::Rejected)?;
+/// assert_eq!(account.status(), S::CustomerNotTracked);
+/// assert_eq!(account.tracking(), TrackingStatus::Disabled);
+/// account.apply(E::Confirmed)?; // re-enabling tracking leaves CUSTOMER_NOT_TRACKED
+/// assert_eq!(account.status(), S::PullCompleted);
+/// # Ok::<(), nectar_lifecycle::AccountRejected>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "AccountParts", into = "AccountParts")]
+pub struct Account {
+    own: AccountStatus,
+    tracking: TrackingStatus,
+    parent_blocked: bool,
+    company_active: bool,
+}
+
+/// The serialized form of an [`Account`], checked on the way in.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AccountParts {
+    own_status: AccountStatus,
+    tracking_status: TrackingStatus,
+    parent_blocked: bool,
+    company_active: bool,
+}
+
+impl TryFrom<AccountParts> for Account {
+    type Error = InvalidState;
+
+    fn try_from(p: AccountParts) -> Result<Self, Self::Error> {
+        Self::from_parts(
+            p.own_status,
+            p.tracking_status,
+            p.parent_blocked,
+            p.company_active,
+        )
+    }
+}
+
+impl From<Account> for AccountParts {
+    fn from(a: Account) -> Self {
+        Self {
+            own_status: a.own,
+            tracking_status: a.tracking,
+            parent_blocked: a.parent_blocked,
+            company_active: a.company_active,
+        }
+    }
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Account {
+    /// A newly discovered account: `DETECTED`, tracking `UNSET`, parent accessible, company
+    /// active.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            own: AccountStatus::Detected,
+            tracking: TrackingStatus::Unset,
+            parent_blocked: false,
+            company_active: true,
+        }
+    }
+
+    /// Rebuilds an account from its parts.
+    ///
+    /// # Errors
+    /// [`InvalidState::AccountOverlay`] when `own` is an overlay status, and
+    /// [`InvalidState::EnabledButDetected`] for `DETECTED` with tracking `ENABLED` (confirming
+    /// tracking onboards the account).
+    pub const fn from_parts(
+        own: AccountStatus,
+        tracking: TrackingStatus,
+        parent_blocked: bool,
+        company_active: bool,
+    ) -> Result<Self, InvalidState> {
+        if !own.is_own() {
+            return Err(InvalidState::AccountOverlay(own));
+        }
+        if matches!(own, AccountStatus::Detected) && matches!(tracking, TrackingStatus::Enabled) {
+            return Err(InvalidState::EnabledButDetected);
+        }
+        Ok(Self {
+            own,
+            tracking,
+            parent_blocked,
+            company_active,
+        })
+    }
+
+    /// The status the API shows (see the precedence above).
+    #[must_use]
+    pub const fn status(&self) -> AccountStatus {
+        if !self.company_active {
+            AccountStatus::CompanyInactive
+        } else if !self.tracking.is_tracked() {
+            AccountStatus::CustomerNotTracked
+        } else if self.parent_blocked {
+            AccountStatus::WorkflowNotAccessible
+        } else {
+            self.own
+        }
+    }
+
+    /// The account's own status, underneath the overlays.
+    #[must_use]
+    pub const fn own_status(&self) -> AccountStatus {
+        self.own
+    }
+
+    /// The account's `trackingStatus`.
+    #[must_use]
+    pub const fn tracking(&self) -> TrackingStatus {
+        self.tracking
+    }
+
+    /// Whether the account believes its parent connection is in a credential error.
+    #[must_use]
+    pub const fn is_parent_blocked(&self) -> bool {
+        self.parent_blocked
+    }
+
+    /// Whether the parent company is active.
+    #[must_use]
+    pub const fn is_company_active(&self) -> bool {
+        self.company_active
+    }
+
+    /// Applies `event`. See [`Machine::apply`].
+    ///
+    /// # Errors
+    /// [`AccountRejected`] when the table does not allow `event` from the visible status; the
+    /// account is unchanged.
+    pub fn apply(
+        &mut self,
+        event: AccountEvent,
+    ) -> Result<Transition<AccountStatus, AccountEvent>, AccountRejected> {
+        Machine::apply(self, event)
+    }
+
+    /// Every event the account accepts now.
+    #[must_use]
+    pub fn allowed_events(&self) -> EventSet<AccountEvent> {
+        Machine::allowed_events(self)
+    }
+
+    /// Every valid account state, in a deterministic order.
+    pub fn all_states() -> impl Iterator<Item = Self> + Clone {
+        AccountStatus::ALL.iter().flat_map(|&own| {
+            TrackingStatus::ALL.iter().flat_map(move |&tracking| {
+                [(false, true), (true, true), (false, false), (true, false)]
+                    .into_iter()
+                    .filter_map(move |(blocked, company)| {
+                        Self::from_parts(own, tracking, blocked, company).ok()
+                    })
+            })
+        })
+    }
+
+    /// Every edge of the account lifecycle between visible statuses, with its provenance,
+    /// sorted by (from, event, to).
+    #[must_use]
+    pub fn edges() -> Vec<Transition<AccountStatus, AccountEvent>> {
+        edges_of(Self::all_states())
+    }
+}
+
+impl Machine for Account {
+    type Status = AccountStatus;
+    type Event = AccountEvent;
+
+    fn status(&self) -> AccountStatus {
+        Account::status(self)
+    }
+
+    fn rule(&self, event: AccountEvent) -> Option<Rule<AccountStatus>> {
+        account_rule(self.status(), event)
+    }
+
+    fn enter(&mut self, event: AccountEvent, _target: Target<AccountStatus>) {
+        match event {
+            AccountEvent::Confirmed => {
+                self.tracking = TrackingStatus::Enabled;
+                if matches!(self.own, AccountStatus::Detected) {
+                    self.own = AccountStatus::Onboarded;
+                }
+            }
+            AccountEvent::Rejected => self.tracking = TrackingStatus::Disabled,
+            AccountEvent::ParentBlocked => self.parent_blocked = true,
+            AccountEvent::ParentRecovered => self.parent_blocked = false,
+            AccountEvent::CompanyDeactivated => self.company_active = false,
+            AccountEvent::CompanyReactivated => self.company_active = true,
+            AccountEvent::PullCompleted
+            | AccountEvent::NoDocumentsFound
+            | AccountEvent::PdfDownloadFailed
+            | AccountEvent::AccountNotFound
+            | AccountEvent::CollectionFailed
+            | AccountEvent::ClosedByUtility
+            | AccountEvent::MarkedDuplicate => {
+                if let Some(outcome) = event.outcome() {
+                    self.own = outcome;
+                }
+            }
+        }
+    }
+}
+
+// Compile-time proof of the thread-safety promise.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Connection>();
+    assert_send_sync::<Account>();
+};

@@ -1,0 +1,136 @@
+//! Readers for the fixtures copied from Nectar's spec. Test code only: it panics on a
+//! malformed fixture, which is a test failure.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use nectar_lifecycle::{
+    AccountEvent, ConnectionEvent, Enumerated, Inference, Provenance, Rule, Target,
+};
+
+/// Nectar's "Connection lifecycle" page, copied verbatim.
+pub(crate) const SPEC: &str = include_str!("../fixtures/connection-lifecycle.md");
+
+/// The `A --> B: label` edges of the page's Mermaid diagram, `[*]` excluded.
+pub(crate) fn diagram_edges() -> Vec<(String, String, String)> {
+    let block = SPEC
+        .split("```mermaid")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the spec has a mermaid block");
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("-->") && !l.starts_with("[*]"))
+        .map(|l| {
+            let (arrow, label) = l.split_once(':').expect("every edge has a label");
+            let (from, to) = arrow.split_once("-->").expect("an arrow");
+            (
+                from.trim().to_owned(),
+                label.trim().to_owned(),
+                to.trim().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The rows of the first Markdown table after the heading `heading`, as cells (header and
+/// separator rows excluded).
+pub(crate) fn spec_table(heading: &str) -> Vec<Vec<String>> {
+    let after = SPEC
+        .split_once(heading)
+        .unwrap_or_else(|| panic!("heading {heading:?} in the spec"))
+        .1;
+    after
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with('|'))
+        .take_while(|l| l.trim_start().starts_with('|'))
+        .skip(2)
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('`').to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The "API value" column (the second) of the table after `heading`.
+pub(crate) fn api_values(heading: &str) -> Vec<String> {
+    spec_table(heading)
+        .into_iter()
+        .map(|row| row[1].clone())
+        .collect()
+}
+
+/// One expected cell of a hand-written table fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cell {
+    pub(crate) from: String,
+    pub(crate) event: String,
+    pub(crate) target: String,
+    pub(crate) provenance: String,
+}
+
+/// Parses a `FROM EVENT TARGET PROVENANCE` fixture.
+pub(crate) fn cells(text: &str) -> Vec<Cell> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<_> = l.split_whitespace().collect();
+            assert_eq!(f.len(), 4, "malformed cell line {l:?}");
+            Cell {
+                from: f[0].to_owned(),
+                event: f[1].to_owned(),
+                target: f[2].to_owned(),
+                provenance: f[3].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// The name a fixture uses for a provenance.
+pub(crate) fn provenance_name(p: Provenance) -> String {
+    match p {
+        Provenance::Diagram => "diagram".to_owned(),
+        Provenance::System => "system".to_owned(),
+        Provenance::Inferred(i) => i.to_string(),
+    }
+}
+
+/// The name a fixture uses for a rule: `(TARGET, PROVENANCE)`.
+pub(crate) fn rule_names<S: std::fmt::Display>(rule: Rule<S>) -> (String, String) {
+    let target = match rule.target {
+        Target::Status(s) => s.to_string(),
+        Target::Restore => "RESTORE".to_owned(),
+    };
+    (target, provenance_name(rule.provenance))
+}
+
+/// Every inference name, so fixtures cannot name an unknown one.
+pub(crate) fn inference_names() -> Vec<String> {
+    <Inference as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Looks an event up by its Rust name.
+pub(crate) fn connection_event(name: &str) -> ConnectionEvent {
+    *ConnectionEvent::ALL
+        .iter()
+        .find(|e| e.to_string() == name)
+        .unwrap_or_else(|| panic!("no connection event {name}"))
+}
+
+/// Looks an account event up by its Rust name.
+pub(crate) fn account_event(name: &str) -> AccountEvent {
+    *AccountEvent::ALL
+        .iter()
+        .find(|e| e.to_string() == name)
+        .unwrap_or_else(|| panic!("no account event {name}"))
+}
+
+/// The `code spans` of a line of Markdown, in order.
+pub(crate) fn code_spans(text: &str) -> impl Iterator<Item = &str> {
+    text.split('`').skip(1).step_by(2)
+}

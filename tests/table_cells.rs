@@ -1,0 +1,73 @@
+//! Every `(status, event)` cell of both tables, forbidden cells included, against a
+//! hand-written expectation (`tests/fixtures/*-cells.txt`) derived from the spec.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Cell, cells, inference_names, rule_names};
+use nectar_lifecycle::{
+    AccountEvent, AccountStatus, ConnectionEvent, ConnectionStatus, Enumerated, Rules,
+    account_rule, connection_rule,
+};
+
+type Expected = BTreeMap<(String, String), (String, String)>;
+
+fn expected(cells: Vec<Cell>) -> Expected {
+    let known = inference_names();
+    let mut map = BTreeMap::new();
+    for c in cells {
+        assert!(
+            ["diagram", "system"].contains(&c.provenance.as_str()) || known.contains(&c.provenance),
+            "unknown provenance {}",
+            c.provenance
+        );
+        let old = map.insert((c.from.clone(), c.event.clone()), (c.target, c.provenance));
+        assert!(old.is_none(), "cell {} {} listed twice", c.from, c.event);
+    }
+    map
+}
+
+fn connection_expected(rules: Rules) -> Expected {
+    let all = cells(include_str!("fixtures/connection-cells.txt"));
+    expected(match rules {
+        Rules::Operational => all,
+        Rules::Documented => all
+            .into_iter()
+            .filter(|c| c.provenance == "diagram" || c.provenance == "system")
+            .collect(),
+    })
+}
+
+#[test]
+fn every_connection_cell_under_both_rule_sets() {
+    for rules in [Rules::Documented, Rules::Operational] {
+        let want = connection_expected(rules);
+        let mut allowed = 0;
+        for &from in ConnectionStatus::ALL {
+            for &event in ConnectionEvent::ALL {
+                let got = connection_rule(rules, from, event).map(rule_names);
+                let key = (from.to_string(), event.to_string());
+                assert_eq!(got.as_ref(), want.get(&key), "{rules}: {from} {event}");
+                allowed += usize::from(got.is_some());
+            }
+        }
+        // Every fixture line was matched by a real cell (no misspelled status or event).
+        assert_eq!(allowed, want.len(), "{rules}");
+    }
+}
+
+#[test]
+fn every_account_cell() {
+    let want = expected(cells(include_str!("fixtures/account-cells.txt")));
+    let mut allowed = 0;
+    for &from in AccountStatus::ALL {
+        for &event in AccountEvent::ALL {
+            let got = account_rule(from, event).map(rule_names);
+            let key = (from.to_string(), event.to_string());
+            assert_eq!(got.as_ref(), want.get(&key), "{from} {event}");
+            allowed += usize::from(got.is_some());
+        }
+    }
+    assert_eq!(allowed, want.len());
+}
