@@ -20,6 +20,10 @@
 //! * **Machines**: [`Connection`] and [`Account`], built with `new`, moved with
 //!   `apply(event)`, which returns the [`Transition`] taken or a [`TransitionRejected`] naming
 //!   the rejected edge and what was allowed.
+//! * **Policy queries** (pure functions of a machine and `now`, a [`jiff::Timestamp`]):
+//!   [`policy`] (weekly checks, credential halts, [`policy::next_check_due`], the fleet
+//!   [`policy::schedule`]r), [`remediation`] (what to do about each status, and who must
+//!   act) and [`invitation`] (reconnect invitations and their status).
 //!
 //! ```
 //! use nectar_lifecycle::{Connection, ConnectionEvent as E, ConnectionStatus as S, Rules};
@@ -83,7 +87,10 @@ macro_rules! closed_enum {
 
 mod error;
 mod event;
+pub mod invitation;
 mod machine;
+pub mod policy;
+pub mod remediation;
 mod status;
 pub mod table;
 

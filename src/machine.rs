@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{InvalidState, TransitionRejected};
-use crate::event::{AccountEvent, ConnectionEvent, ConnectionOverlay, EventSet};
+use crate::event::{AccountEvent, ConnectionEvent, ConnectionOverlay, EventOrigin, EventSet};
 use crate::status::{AccountStatus, ConnectionStatus, Enumerated, TrackingStatus};
 use crate::table::{Rule, Rules, Target, Transition, account_rule, connection_rule, edges_of};
 
@@ -101,6 +101,7 @@ pub struct Connection {
     operational: ConnectionStatus,
     active: bool,
     company_active: bool,
+    cycle_pending: bool,
 }
 
 /// The serialized form of a [`Connection`], checked on the way in.
@@ -111,6 +112,9 @@ struct ConnectionParts {
     operational_status: ConnectionStatus,
     is_active: bool,
     company_active: bool,
+    /// Absent in data written before the field existed: no fresh cycle pending.
+    #[serde(default)]
+    cycle_pending: bool,
 }
 
 impl TryFrom<ConnectionParts> for Connection {
@@ -118,6 +122,7 @@ impl TryFrom<ConnectionParts> for Connection {
 
     fn try_from(p: ConnectionParts) -> Result<Self, Self::Error> {
         Self::from_parts(p.rules, p.operational_status, p.is_active, p.company_active)
+            .map(|c| c.with_cycle_pending(p.cycle_pending))
     }
 }
 
@@ -128,6 +133,7 @@ impl From<Connection> for ConnectionParts {
             operational_status: c.operational,
             is_active: c.active,
             company_active: c.company_active,
+            cycle_pending: c.cycle_pending,
         }
     }
 }
@@ -138,7 +144,8 @@ pub type ConnectionRejected = TransitionRejected<ConnectionStatus, ConnectionEve
 pub type AccountRejected = TransitionRejected<AccountStatus, AccountEvent>;
 
 impl Connection {
-    /// A new connection: `[*] --> PENDING: Connection created`, active, in an active company.
+    /// A new connection: `[*] --> PENDING: Connection created`, active, in an active company,
+    /// with its first collection cycle pending (its first check is due at once).
     #[must_use]
     pub const fn new(rules: Rules) -> Self {
         Self {
@@ -146,11 +153,14 @@ impl Connection {
             operational: ConnectionStatus::Pending,
             active: true,
             company_active: true,
+            cycle_pending: true,
         }
     }
 
     /// Rebuilds a connection from its parts, for example from a polled
-    /// `GET /connection/{id}/details` (its `isActive` and last operational status).
+    /// `GET /connection/{id}/details` (its `isActive` and last operational status). No fresh
+    /// collection cycle is pending unless the status is `PENDING`; see
+    /// [`with_cycle_pending`](Self::with_cycle_pending).
     ///
     /// # Errors
     /// [`InvalidState::ConnectionOverlay`] when `operational` is `DEACTIVATED` or
@@ -167,6 +177,7 @@ impl Connection {
                 operational,
                 active,
                 company_active,
+                cycle_pending: matches!(operational, ConnectionStatus::Pending),
             })
         } else {
             Err(InvalidState::ConnectionOverlay(operational))
@@ -204,6 +215,23 @@ impl Connection {
         self.company_active
     }
 
+    /// Whether a fresh collection cycle has started and its first check has not run yet: set
+    /// by [`new`](Self::new) and by activation (the spec: "a fresh data collection cycle
+    /// begins") or company reactivation, cleared by any check outcome. While set, the
+    /// connection's next check is due at once.
+    #[must_use]
+    pub const fn is_cycle_pending(&self) -> bool {
+        self.cycle_pending
+    }
+
+    /// The same connection with the fresh-cycle flag set to `pending`, for rebuilding one
+    /// from stored data.
+    #[must_use]
+    pub const fn with_cycle_pending(mut self, pending: bool) -> Self {
+        self.cycle_pending = pending;
+        self
+    }
+
     /// The rule set this connection follows.
     #[must_use]
     pub const fn rules(&self) -> Rules {
@@ -229,14 +257,14 @@ impl Connection {
     }
 
     /// Every valid connection state under `rules`: each operational status with each
-    /// combination of the two flags. Deterministic order.
+    /// combination of the three flags. Deterministic order.
     pub fn all_states(rules: Rules) -> impl Iterator<Item = Self> + Clone {
         ConnectionStatus::ALL.iter().flat_map(move |&operational| {
-            [(true, true), (false, true), (true, false), (false, false)]
-                .into_iter()
-                .filter_map(move |(active, company_active)| {
-                    Self::from_parts(rules, operational, active, company_active).ok()
-                })
+            (0..8u8).filter_map(move |flags| {
+                Self::from_parts(rules, operational, flags & 1 == 0, flags & 2 == 0)
+                    .ok()
+                    .map(|c| c.with_cycle_pending(flags & 4 != 0))
+            })
         })
     }
 
@@ -276,6 +304,17 @@ impl Machine for Connection {
             (None, Target::Status(to)) => self.operational = to,
             // The table restores only for overlay events, handled above.
             (None, Target::Restore) => {}
+        }
+        match event.origin() {
+            // A check ran: the cycle's first check is done.
+            EventOrigin::Check => self.cycle_pending = false,
+            // Lifting an overlay resumes collection with a fresh cycle.
+            EventOrigin::Integrator | EventOrigin::Company => {
+                if matches!(target, Target::Restore) {
+                    self.cycle_pending = true;
+                }
+            }
+            EventOrigin::EndUser | EventOrigin::NectarTeam | EventOrigin::ParentConnection => {}
         }
     }
 }

@@ -29,7 +29,11 @@ fn deactivate_then_activate_returns_to_every_operational_status() {
         assert!(!conn.is_active());
         let on = conn.apply(E::Activate).expect("activate");
         assert_eq!((on.from, on.to), (S::Deactivated, held));
-        assert_eq!(conn, start, "bit-for-bit the state before");
+        assert_eq!(
+            conn,
+            start.with_cycle_pending(true),
+            "the state before, with a fresh collection cycle started"
+        );
     }
 }
 
@@ -43,7 +47,7 @@ fn company_deactivation_and_reactivation_return_to_every_operational_status() {
             S::CompanyInactive
         );
         assert_eq!(conn.apply(E::CompanyReactivated).expect("on").to, held);
-        assert_eq!(conn, start);
+        assert_eq!(conn, start.with_cycle_pending(true));
     }
 }
 
@@ -67,7 +71,7 @@ fn company_inactive_shows_over_deactivated_and_restores_it() {
             S::Deactivated
         );
         assert_eq!(conn.apply(E::Activate).expect("activate").to, held);
-        assert_eq!(conn, start);
+        assert_eq!(conn, start.with_cycle_pending(true));
     }
 }
 
@@ -115,4 +119,35 @@ fn double_toggles_are_rejected_and_change_nothing() {
     let before = conn;
     assert!(conn.apply(E::Deactivate).is_err());
     assert_eq!(conn, before);
+}
+
+#[test]
+fn activation_starts_a_fresh_cycle_and_the_next_check_ends_it() {
+    let mut conn =
+        Connection::from_parts(Rules::Operational, S::WebsiteDown, true, true).expect("valid");
+    assert!(!conn.is_cycle_pending());
+    conn.apply(E::Deactivate).expect("off");
+    assert!(
+        !conn.is_cycle_pending(),
+        "deactivating does not start a cycle"
+    );
+    conn.apply(E::Activate).expect("on");
+    assert!(conn.is_cycle_pending());
+    conn.apply(E::Escalated)
+        .expect("a Nectar action is not a check");
+    assert!(conn.is_cycle_pending());
+    conn.apply(E::IssueResolved).expect("resolved");
+    assert!(conn.is_cycle_pending());
+    conn.apply(E::WeeklyCheckPassed).expect("check");
+    assert!(!conn.is_cycle_pending());
+}
+
+#[test]
+fn a_new_connection_awaits_its_first_check() {
+    let mut conn = Connection::new(Rules::Documented);
+    assert!(conn.is_cycle_pending());
+    conn.apply(E::BadCredentials).expect("first check");
+    assert!(!conn.is_cycle_pending());
+    conn.apply(E::CredentialsUpdated).expect("user action");
+    assert!(!conn.is_cycle_pending(), "a user action is not a new cycle");
 }

@@ -36,7 +36,7 @@ fn every_status_serializes_to_its_api_string_and_back() {
 fn every_machine_state_round_trips() {
     for rules in [Rules::Documented, Rules::Operational] {
         let states: Vec<_> = Connection::all_states(rules).collect();
-        assert_eq!(states.len(), 11 * 4);
+        assert_eq!(states.len(), 11 * 8);
         states.iter().for_each(round_trip);
     }
     let accounts: Vec<_> = Account::all_states().collect();
@@ -54,7 +54,8 @@ fn the_persisted_form_is_readable() {
             "rules": "documented",
             "operationalStatus": "PENDING",
             "isActive": true,
-            "companyActive": true
+            "companyActive": true,
+            "cyclePending": true
         })
     );
 }
