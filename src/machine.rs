@@ -94,7 +94,7 @@ pub trait Machine: Copy + Eq + core::fmt::Debug {
 /// assert_eq!((t.from, t.to), (S::Deactivated, S::WebsiteDown));
 /// # Ok::<(), nectar_lifecycle::ConnectionRejected>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "ConnectionParts", into = "ConnectionParts")]
 pub struct Connection {
     rules: Rules,
@@ -345,7 +345,7 @@ impl Machine for Connection {
 /// assert_eq!(account.status(), S::PullCompleted);
 /// # Ok::<(), nectar_lifecycle::AccountRejected>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "AccountParts", into = "AccountParts")]
 pub struct Account {
     own: AccountStatus,
@@ -487,6 +487,58 @@ impl Account {
     #[must_use]
     pub fn allowed_events(&self) -> EventSet<AccountEvent> {
         Machine::allowed_events(self)
+    }
+
+    /// Brings the account's view of its parent in line with `parent`: the company's state,
+    /// and whether the parent's operational status is a credential error (the account then
+    /// reads `WORKFLOW_NOT_ACCESSIBLE`). Returns the edges taken, at most two.
+    ///
+    /// Changes that cannot show because a higher overlay covers them are not recorded (see
+    /// [the table](crate::table)); calling this after every change of the parent or of the
+    /// account's tracking keeps the account exact.
+    ///
+    /// ```
+    /// use nectar_lifecycle::{Account, AccountStatus as S, Connection, ConnectionEvent as E, Rules};
+    ///
+    /// let mut conn = Connection::new(Rules::Documented);
+    /// let mut account = Account::new();
+    /// conn.apply(E::BadCredentials).unwrap();
+    /// let [first, _] = account.follow_parent(&conn);
+    /// assert_eq!(first.map(|t| t.to), Some(S::WorkflowNotAccessible));
+    /// conn.apply(E::CredentialsUpdated).unwrap();
+    /// account.follow_parent(&conn);
+    /// assert_eq!(account.status(), S::Detected);
+    /// ```
+    pub fn follow_parent(
+        &mut self,
+        parent: &Connection,
+    ) -> [Option<Transition<AccountStatus, AccountEvent>>; 2] {
+        let blocked = parent.operational_status().is_credential_error();
+        let mut taken = [None, None];
+        let mut slot = 0;
+        let mut record = |t: Option<Transition<AccountStatus, AccountEvent>>| {
+            if let (Some(t), Some(cell)) = (t, taken.get_mut(slot)) {
+                *cell = Some(t);
+                slot += 1;
+            }
+        };
+        // Lift the company overlay first, so that the parent's state can show beneath it;
+        // raise it last, after recording the parent's state.
+        if parent.is_company_active() && !self.company_active {
+            record(self.apply(AccountEvent::CompanyReactivated).ok());
+        }
+        if blocked != self.parent_blocked {
+            let event = if blocked {
+                AccountEvent::ParentBlocked
+            } else {
+                AccountEvent::ParentRecovered
+            };
+            record(self.apply(event).ok());
+        }
+        if !parent.is_company_active() && self.company_active {
+            record(self.apply(AccountEvent::CompanyDeactivated).ok());
+        }
+        taken
     }
 
     /// Every valid account state, in a deterministic order.

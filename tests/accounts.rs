@@ -150,3 +150,41 @@ fn invalid_parts_are_typed_errors() {
         Err(InvalidState::EnabledButDetected)
     );
 }
+
+#[test]
+fn following_the_parent_gives_the_documented_precedence_from_every_state_pair() {
+    use nectar_lifecycle::{Connection, Rules};
+    for account in Account::all_states() {
+        for parent in Connection::all_states(Rules::Operational) {
+            let mut followed = account;
+            let taken = followed.follow_parent(&parent);
+            let want = if !parent.is_company_active() {
+                S::CompanyInactive
+            } else if !followed.tracking().is_tracked() {
+                S::CustomerNotTracked
+            } else if parent.operational_status().is_credential_error() {
+                S::WorkflowNotAccessible
+            } else {
+                followed.own_status()
+            };
+            assert_eq!(followed.status(), want, "{account:?} under {parent:?}");
+            assert_eq!(
+                followed.own_status(),
+                account.own_status(),
+                "own status untouched"
+            );
+            assert_eq!(followed.tracking(), account.tracking());
+            // The reported edges chain from the old visible status to the new one.
+            let mut at = account.status();
+            for t in taken.into_iter().flatten() {
+                assert_eq!(t.from, at);
+                at = t.to;
+            }
+            assert_eq!(at, followed.status());
+            // Following again changes nothing.
+            let again = followed;
+            assert_eq!(followed.follow_parent(&parent), [None, None]);
+            assert_eq!(followed, again);
+        }
+    }
+}
