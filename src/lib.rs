@@ -24,6 +24,8 @@
 //!   [`policy`] (weekly checks, credential halts, [`policy::next_check_due`], the fleet
 //!   [`policy::schedule`]r), [`remediation`] (what to do about each status, and who must
 //!   act) and [`invitation`] (reconnect invitations and their status).
+//! * **Strategies** for dependents' property tests, behind the `proptest` cargo feature:
+//!   `strategies` (any status or event, valid paths, reachable machine states).
 //!
 //! ```
 //! use nectar_lifecycle::{Connection, ConnectionEvent as E, ConnectionStatus as S, Rules};
@@ -92,6 +94,8 @@ mod machine;
 pub mod policy;
 pub mod remediation;
 mod status;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod table;
 
 pub use error::{InvalidState, ParseStatusError, TransitionRejected, WireKind};

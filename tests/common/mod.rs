@@ -134,3 +134,11 @@ pub(crate) fn account_event(name: &str) -> AccountEvent {
 pub(crate) fn code_spans(text: &str) -> impl Iterator<Item = &str> {
     text.split('`').skip(1).step_by(2)
 }
+
+/// The proptest case count: `default` in CI, `PROPTEST_CASES` when set (for long runs).
+pub(crate) fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
