@@ -507,6 +507,13 @@ impl<E: Enumerated> FromIterator<E> for EventSet<E> {
     }
 }
 
+/// Serialized as the list of its members, in declaration order.
+impl<E: Enumerated + Serialize> Serialize for EventSet<E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 impl<E: Enumerated> fmt::Debug for EventSet<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()

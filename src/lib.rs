@@ -24,6 +24,8 @@
 //!   [`policy`] (weekly checks, credential halts, [`policy::next_check_due`], the fleet
 //!   [`policy::schedule`]r), [`remediation`] (what to do about each status, and who must
 //!   act) and [`invitation`] (reconnect invitations and their status).
+//! * **Webhooks**: [`webhook`] parses `connection.*.v2` bodies with forward-compatible
+//!   statuses, judges observed changes, and reconciles at-least-once, unordered delivery.
 //! * **Strategies** for dependents' property tests, behind the `proptest` cargo feature:
 //!   `strategies` (any status or event, valid paths, reachable machine states).
 //!
@@ -97,6 +99,7 @@ mod status;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod table;
+pub mod webhook;
 
 pub use error::{InvalidState, ParseStatusError, TransitionRejected, WireKind};
 pub use event::{AccountEvent, ConnectionEvent, EventOrigin, EventSet};

@@ -249,6 +249,47 @@ pub fn account_rule(from: AccountStatus, event: AccountEvent) -> Option<Rule<Acc
     ACCOUNT_TABLE[from as usize][event as usize]
 }
 
+/// Whether `rules` allow a connection to go from visible status `from` to `to`, and by
+/// which event: the drawn edge if there is one, else the first allowed event in declaration
+/// order. A restoring event counts for every status it can restore (the overlay's lower
+/// levels). This is how an observed change, which carries no event, is judged.
+///
+/// ```
+/// use nectar_lifecycle::{table::connection_edge, ConnectionEvent as E, ConnectionStatus as S};
+/// use nectar_lifecycle::{Provenance, Rules};
+///
+/// assert_eq!(connection_edge(Rules::Documented, S::Pending, S::Connected),
+///            Some((E::AuthSucceeded, Provenance::Diagram)));
+/// assert_eq!(connection_edge(Rules::Documented, S::Deactivated, S::WebsiteDown),
+///            Some((E::Activate, Provenance::System)));
+/// assert_eq!(connection_edge(Rules::Documented, S::Pending, S::NoAccountsFound), None);
+/// assert!(connection_edge(Rules::Operational, S::Pending, S::NoAccountsFound).is_some());
+/// ```
+#[must_use]
+pub fn connection_edge(
+    rules: Rules,
+    from: ConnectionStatus,
+    to: ConnectionStatus,
+) -> Option<(ConnectionEvent, Provenance)> {
+    let mut found = None;
+    for &event in ConnectionEvent::ALL {
+        let Some(rule) = connection_rule(rules, from, event) else {
+            continue;
+        };
+        let reaches = match rule.target {
+            Target::Status(target) => target == to,
+            Target::Restore => connection_overlay_level(to) < connection_overlay_level(from),
+        };
+        if reaches {
+            if rule.provenance == Provenance::Diagram {
+                return Some((event, rule.provenance));
+            }
+            found = found.or(Some((event, rule.provenance)));
+        }
+    }
+    found
+}
+
 type ConnectionRow = [Option<Rule<ConnectionStatus>>; ConnectionEvent::COUNT];
 type AccountRow = [Option<Rule<AccountStatus>>; AccountEvent::COUNT];
 

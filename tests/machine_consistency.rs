@@ -89,3 +89,35 @@ fn edge_lists_are_sorted_unique_and_sized() {
     let accounts = Account::edges();
     assert!(accounts.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn connection_edge_agrees_with_the_edge_list_for_every_pair() {
+    use nectar_lifecycle::table::connection_edge;
+    for rules in [Rules::Documented, Rules::Operational] {
+        let edges = Connection::edges(rules);
+        for &from in ConnectionStatus::ALL {
+            for &to in ConnectionStatus::ALL {
+                let listed: Vec<_> = edges
+                    .iter()
+                    .filter(|t| t.from == from && t.to == to)
+                    .collect();
+                match connection_edge(rules, from, to) {
+                    None => assert!(listed.is_empty(), "{rules} {from}->{to}"),
+                    Some((event, provenance)) => {
+                        assert!(
+                            listed
+                                .iter()
+                                .any(|t| t.event == event && t.provenance == provenance),
+                            "{rules} {from}->{to}"
+                        );
+                        // A drawn edge is preferred when there is one.
+                        let drawn = listed
+                            .iter()
+                            .any(|t| t.provenance == nectar_lifecycle::Provenance::Diagram);
+                        assert_eq!(drawn, provenance == nectar_lifecycle::Provenance::Diagram);
+                    }
+                }
+            }
+        }
+    }
+}

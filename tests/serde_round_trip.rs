@@ -37,11 +37,15 @@ fn every_machine_state_round_trips() {
     for rules in [Rules::Documented, Rules::Operational] {
         let states: Vec<_> = Connection::all_states(rules).collect();
         assert_eq!(states.len(), 11 * 8);
+        let unique: std::collections::HashSet<_> = states.iter().collect();
+        assert_eq!(unique.len(), states.len(), "every state once");
         states.iter().for_each(round_trip);
     }
     let accounts: Vec<_> = Account::all_states().collect();
     // 9 own statuses x 3 tracking x 2 x 2 flags, minus DETECTED with ENABLED (4 states).
     assert_eq!(accounts.len(), 9 * 3 * 4 - 4);
+    let unique: std::collections::HashSet<_> = accounts.iter().collect();
+    assert_eq!(unique.len(), accounts.len(), "every state once");
     accounts.iter().for_each(round_trip);
 }
 

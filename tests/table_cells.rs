@@ -71,3 +71,29 @@ fn every_account_cell() {
     }
     assert_eq!(allowed, want.len());
 }
+
+#[test]
+fn the_account_edge_list_is_the_table_with_restores_expanded() {
+    use nectar_lifecycle::Account;
+    let want = expected(cells(include_str!("fixtures/account-cells.txt")));
+    let edges = Account::edges();
+    // Every listed edge is an allowed cell with its provenance; a restore lands lower.
+    for t in &edges {
+        let (target, provenance) = want
+            .get(&(t.from.to_string(), t.event.to_string()))
+            .unwrap_or_else(|| panic!("{t} is not a cell"));
+        assert_eq!(common::provenance_name(t.provenance), *provenance);
+        if target != "RESTORE" {
+            assert_eq!(t.to.to_string(), *target, "{t}");
+        }
+    }
+    // Every allowed cell appears at least once.
+    for (from, event) in want.keys() {
+        assert!(
+            edges
+                .iter()
+                .any(|t| t.from.to_string() == *from && t.event.to_string() == *event),
+            "{from} {event} never listed"
+        );
+    }
+}
