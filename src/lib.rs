@@ -24,6 +24,8 @@
 //!   [`policy`] (weekly checks, credential halts, [`policy::next_check_due`], the fleet
 //!   [`policy::schedule`]r), [`remediation`] (what to do about each status, and who must
 //!   act) and [`invitation`] (reconnect invitations and their status).
+//! * **Renderers**: [`render`] draws the allowed transitions as Mermaid, DOT or Markdown,
+//!   from the table itself.
 //! * **Webhooks**: [`webhook`] parses `connection.*.v2` bodies with forward-compatible
 //!   statuses, judges observed changes, and reconciles at-least-once, unordered delivery.
 //! * **Strategies** for dependents' property tests, behind the `proptest` cargo feature:
@@ -95,6 +97,7 @@ pub mod invitation;
 mod machine;
 pub mod policy;
 pub mod remediation;
+pub mod render;
 mod status;
 #[cfg(feature = "proptest")]
 pub mod strategies;

@@ -67,6 +67,20 @@ closed_enum! {
     }
 }
 
+impl MfaOption {
+    /// The option in words.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::UploadDocuments => "upload documents (bills) instead of scraping",
+            Self::DisableMfa => "disable MFA on the utility portal",
+            Self::ManagedForwarding => "managed MFA forwarding",
+            Self::OwnInboxForwarding => "forwarding from the customer's own inbox",
+            Self::SmsRelay => "SMS relay (beta, on request)",
+        }
+    }
+}
+
 /// The MFA recommendation ladder of api-facts.md, document upload first.
 pub const MFA_LADDER: [MfaOption; 5] = [
     MfaOption::UploadDocuments,
@@ -123,6 +137,60 @@ pub enum Remediation {
     },
     /// Activate the connection: `PATCH /connection/{id}/details` with `{"isActive": true}`.
     Activate,
+}
+
+impl core::fmt::Display for Remediation {
+    /// One sentence, for documentation and logs.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Nothing => f.write_str("nothing: data is flowing"),
+            Self::Wait {
+                expectation: Expectation::FirstCheckWithinDays,
+            } => f.write_str("wait: the first check typically runs within a few days"),
+            Self::Wait {
+                expectation: Expectation::InvestigationWithinBusinessDays,
+            } => f.write_str(
+                "wait: investigations are typically resolved within a few business days",
+            ),
+            Self::Wait {
+                expectation: Expectation::NextWeeklyCheck,
+            } => f.write_str("wait: retried automatically on the next weekly check"),
+            Self::Reconnect { .. } => f.write_str(
+                "create a reconnect invitation (EDIT_CONNECTION, maxUses 1) for the end user",
+            ),
+            Self::ResetPasswordThenReconnect { .. } => f.write_str(
+                "the end user resets the password on the utility's website, then reconnects \
+                 through a reconnect invitation (EDIT_CONNECTION, maxUses 1)",
+            ),
+            Self::MfaLadder { ladder, .. } => {
+                f.write_str("walk the MFA ladder in order: ")?;
+                for (i, option) in ladder.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(option.description())?;
+                }
+                f.write_str(" (a reconnect invitation opens the forwarding setup)")
+            }
+            Self::ContactSupport {
+                topic: SupportTopic::PersistentProviderError(ConnectionStatus::UrlInaccessible),
+            } => f.write_str(
+                "verify the provider URL is still valid, then email support@nectarclimate.com \
+                 with the connection ID and company name",
+            ),
+            Self::ContactSupport {
+                topic: SupportTopic::PersistentProviderError(_),
+            } => f.write_str(
+                "email support@nectarclimate.com with the connection ID and company name",
+            ),
+            Self::ContactSupport {
+                topic: SupportTopic::ReactivateCompany,
+            } => f.write_str("email support@nectarclimate.com to reactivate the company"),
+            Self::Activate => {
+                f.write_str("activate: PATCH /connection/{id}/details with {\"isActive\": true}")
+            }
+        }
+    }
 }
 
 impl Remediation {

@@ -109,41 +109,19 @@ closed_enum! {
     /// [`Connection`](crate::Connection) keeps its operational status underneath them and gets it
     /// back when the overlay is lifted.
     ///
-    /// # Published diagram
-    ///
-    /// Nectar's "Connection lifecycle" page draws this diagram. The crate's
-    /// [`Rules::Documented`](crate::Rules::Documented) rule set allows exactly these 22 edges plus
-    /// the system overlays; [`Rules::Operational`](crate::Rules::Operational) adds the edges the
-    /// status tables imply (see [`Inference`](crate::Inference)).
-    ///
-    /// ```text
-    /// stateDiagram-v2
-    ///   [*] --> PENDING: Connection created
-    ///   PENDING --> CONNECTED: Authentication successful
-    ///   PENDING --> PASSWORD_INCORRECT: Bad credentials
-    ///   PENDING --> MFA_TOKEN_EXPIRED: MFA required
-    ///   PENDING --> WEBSITE_DOWN: Provider unavailable
-    ///   PENDING --> OTHER_ERROR: Unexpected failure
-    ///   CONNECTED --> CONNECTED: Weekly check passes
-    ///   CONNECTED --> PASSWORD_INCORRECT: Password changed
-    ///   CONNECTED --> MFA_TOKEN_EXPIRED: MFA session expired
-    ///   CONNECTED --> NEW_PASSWORD_NEEDED: Provider requires reset
-    ///   CONNECTED --> WEBSITE_DOWN: Provider unavailable
-    ///   CONNECTED --> NO_ACCOUNTS_FOUND: Accounts removed
-    ///   CONNECTED --> UNDER_INVESTIGATION: Nectar reviewing
-    ///   CONNECTED --> OTHER_ERROR: Unexpected failure
-    ///   PASSWORD_INCORRECT --> CONNECTED: Credentials updated
-    ///   MFA_TOKEN_EXPIRED --> CONNECTED: MFA completed
-    ///   NEW_PASSWORD_NEEDED --> CONNECTED: Password reset
-    ///   ADDITIONAL_CREDENTIALS_NEEDED --> CONNECTED: Info provided
-    ///   WEBSITE_DOWN --> CONNECTED: Provider back online
-    ///   NO_ACCOUNTS_FOUND --> CONNECTED: Accounts found
-    ///   UNDER_INVESTIGATION --> CONNECTED: Issue resolved
-    ///   OTHER_ERROR --> CONNECTED: Issue resolved
-    ///   OTHER_ERROR --> UNDER_INVESTIGATION: Escalated
-    /// ```
-    ///
-    /// # Parsing
+    /// # Documented diagram
+///
+/// Generated from the transition table ([`render`](crate::render)), and golden-tested to be
+/// exactly Nectar's published diagram. [`Rules::Documented`](crate::Rules::Documented)
+/// allows these 22 edges plus the system overlays;
+/// [`Rules::Operational`](crate::Rules::Operational) adds the edges the status tables imply
+/// (see [`Inference`](crate::Inference)).
+///
+/// ```text
+#[doc = include_str!("../docs/connection-documented.mmd")]
+/// ```
+///
+/// # Parsing
     ///
     /// ```
     /// use nectar_lifecycle::{ConnectionCategory, ConnectionStatus};

@@ -121,3 +121,20 @@ fn connection_edge_agrees_with_the_edge_list_for_every_pair() {
         }
     }
 }
+
+#[test]
+fn transitions_and_provenances_display_for_logs() {
+    use nectar_lifecycle::{ConnectionEvent as E, Inference, Provenance};
+    let mut conn = Connection::new(Rules::Operational);
+    let t = conn.apply(E::UrlUnreachable).expect("allowed");
+    assert_eq!(
+        t.to_string(),
+        "PENDING --UrlUnreachable--> URL_INACCESSIBLE (inferred)"
+    );
+    assert_eq!(Provenance::Diagram.to_string(), "diagram");
+    assert_eq!(Provenance::System.to_string(), "system");
+    assert_eq!(
+        Provenance::Inferred(Inference::SupportEscalation).to_string(),
+        "inferred"
+    );
+}

@@ -340,7 +340,10 @@ fn bad_input_is_a_typed_error_naming_the_field() {
         Err(WebhookError::Invalid { .. })
     ));
     let trailing = br#"{"eventType":"x","id":"c","status":"CONNECTED"} {"#;
-    assert!(matches!(webhook::parse(trailing), Err(WebhookError::Malformed { .. })));
+    assert!(matches!(
+        webhook::parse(trailing),
+        Err(WebhookError::Malformed { .. })
+    ));
     assert!(matches!(
         webhook::parse(b""),
         Err(WebhookError::Malformed { .. })
