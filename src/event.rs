@@ -443,6 +443,14 @@ impl<E: Enumerated> EventSet<E> {
         }
     }
 
+    /// The set of the events whose bits are set in `bits` (bit `i` is `E::ALL[i]`).
+    pub(crate) const fn from_bits(bits: u64) -> Self {
+        Self {
+            bits,
+            _event: PhantomData,
+        }
+    }
+
     /// Adds `event` to the set.
     pub fn insert(&mut self, event: E) {
         self.bits |= 1 << event.index();

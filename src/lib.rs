@@ -102,6 +102,8 @@ mod status;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod table;
+#[cfg(feature = "verify")]
+pub mod verify;
 pub mod webhook;
 
 pub use error::{InvalidState, ParseStatusError, TransitionRejected, WireKind};

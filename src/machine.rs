@@ -297,6 +297,10 @@ impl Machine for Connection {
         connection_rule(self.rules, self.status(), event)
     }
 
+    fn allowed_events(&self) -> EventSet<ConnectionEvent> {
+        crate::table::connection_allowed(self.rules, self.status())
+    }
+
     fn enter(&mut self, event: ConnectionEvent, target: Target<ConnectionStatus>) {
         match (event.overlay(), target) {
             (Some((ConnectionOverlay::Deactivated, raise)), _) => self.active = !raise,
@@ -572,6 +576,10 @@ impl Machine for Account {
 
     fn rule(&self, event: AccountEvent) -> Option<Rule<AccountStatus>> {
         account_rule(self.status(), event)
+    }
+
+    fn allowed_events(&self) -> EventSet<AccountEvent> {
+        crate::table::account_allowed(self.status())
     }
 
     fn enter(&mut self, event: AccountEvent, _target: Target<AccountStatus>) {

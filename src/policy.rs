@@ -19,10 +19,11 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{AccountEvent, ConnectionEvent, EventOrigin};
+use crate::event::{AccountEvent, ConnectionEvent};
 use crate::machine::{Account, Connection, Machine};
-use crate::status::{AccountStatus, ConnectionCategory, ConnectionStatus, Enumerated};
-use crate::table::{Provenance, Rules, Target, connection_rule};
+use crate::table::lifting_event;
+use crate::status::{AccountStatus, ConnectionCategory, ConnectionStatus};
+
 
 /// The weekly check interval: seven days.
 pub const CHECK_INTERVAL: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -138,24 +139,7 @@ pub fn credential_halt(status: ConnectionStatus) -> Option<CredentialHalt> {
         return None;
     }
     // The resuming action is the user's edge the diagram draws out of the error.
-    ConnectionEvent::ALL
-        .iter()
-        .copied()
-        .find(|e| {
-            e.origin() == EventOrigin::EndUser
-                && connection_rule(Rules::Documented, status, *e).is_some()
-        })
-        .map(|resume| CredentialHalt { status, resume })
-}
-
-/// The event that lifts an overlay status (`Activate`, `CompanyReactivated`), read from the
-/// table's restoring edge.
-fn lifting_event(status: ConnectionStatus) -> Option<ConnectionEvent> {
-    ConnectionEvent::ALL.iter().copied().find(|e| {
-        connection_rule(Rules::Documented, status, *e).is_some_and(|rule| {
-            rule.target == Target::Restore && rule.provenance == Provenance::System
-        })
-    })
+    crate::table::resuming_action(status).map(|resume| CredentialHalt { status, resume })
 }
 
 /// A machine whose collection the check rules govern.
@@ -347,6 +331,7 @@ pub fn schedule(fleet: &[FleetEntry<'_>], now: Timestamp) -> Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Enumerated;
 
     #[test]
     fn every_overlay_has_a_lifting_event() {

@@ -27,7 +27,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, VariantArray};
 
-use crate::event::{AccountEvent, ConnectionEvent, EventOrigin};
+use crate::event::{AccountEvent, ConnectionEvent, EventOrigin, EventSet};
 use crate::status::{AccountStatus, ConnectionCategory, ConnectionStatus, Enumerated};
 
 closed_enum! {
@@ -328,6 +328,97 @@ static ACCOUNT_TABLE: [AccountRow; AccountStatus::COUNT] = {
     }
     table
 };
+
+/// The bit set of events allowed from each visible status, per rule set: `allowed_events` and
+/// the `allowed` field of a rejection are one lookup, not a scan of the row.
+static CONNECTION_ALLOWED: [[u64; ConnectionStatus::COUNT]; Rules::COUNT] = {
+    let mut bits = [[0u64; ConnectionStatus::COUNT]; Rules::COUNT];
+    let mut r = 0;
+    while r < Rules::COUNT {
+        let mut s = 0;
+        while s < ConnectionStatus::COUNT {
+            let mut e = 0;
+            while e < ConnectionEvent::COUNT {
+                let cell = connection_cell(
+                    Rules::VARIANTS[r],
+                    ConnectionStatus::VARIANTS[s],
+                    ConnectionEvent::VARIANTS[e],
+                );
+                if cell.is_some() {
+                    bits[r][s] |= 1 << e;
+                }
+                e += 1;
+            }
+            s += 1;
+        }
+        r += 1;
+    }
+    bits
+};
+
+static ACCOUNT_ALLOWED: [u64; AccountStatus::COUNT] = {
+    let mut bits = [0u64; AccountStatus::COUNT];
+    let mut s = 0;
+    while s < AccountStatus::COUNT {
+        let mut e = 0;
+        while e < AccountEvent::COUNT {
+            if account_cell(AccountStatus::VARIANTS[s], AccountEvent::VARIANTS[e]).is_some() {
+                bits[s] |= 1 << e;
+            }
+            e += 1;
+        }
+        s += 1;
+    }
+    bits
+};
+
+/// The events allowed from `from` under `rules`.
+pub(crate) fn connection_allowed(rules: Rules, from: ConnectionStatus) -> EventSet<ConnectionEvent> {
+    EventSet::from_bits(CONNECTION_ALLOWED[rules as usize][from as usize])
+}
+
+/// The events allowed from account status `from`.
+pub(crate) fn account_allowed(from: AccountStatus) -> EventSet<AccountEvent> {
+    EventSet::from_bits(ACCOUNT_ALLOWED[from as usize])
+}
+
+/// For each connection status, the first event of `origin` the documented rules allow from
+/// it: the user action that resumes a credential error, the event that lifts an overlay.
+const fn first_documented(origin_user: bool) -> [Option<ConnectionEvent>; ConnectionStatus::COUNT] {
+    let mut out = [None; ConnectionStatus::COUNT];
+    let mut s = 0;
+    while s < ConnectionStatus::COUNT {
+        let mut e = 0;
+        while e < ConnectionEvent::COUNT {
+            let event = ConnectionEvent::VARIANTS[e];
+            let from = ConnectionStatus::VARIANTS[s];
+            let wanted = match connection_cell(Rules::Documented, from, event) {
+                Some(Rule { target: Target::Restore, provenance: Provenance::System }) => !origin_user,
+                Some(_) => origin_user && matches!(event.origin(), EventOrigin::EndUser),
+                None => false,
+            };
+            if wanted && out[s].is_none() {
+                out[s] = Some(event);
+            }
+            e += 1;
+        }
+        s += 1;
+    }
+    out
+}
+
+static RESUMING_ACTION: [Option<ConnectionEvent>; ConnectionStatus::COUNT] = first_documented(true);
+static LIFTING_EVENT: [Option<ConnectionEvent>; ConnectionStatus::COUNT] = first_documented(false);
+
+/// The end user's action the diagram draws out of `status` (for a credential error).
+pub(crate) fn resuming_action(status: ConnectionStatus) -> Option<ConnectionEvent> {
+    RESUMING_ACTION[status as usize]
+}
+
+/// The event that lifts the overlay `status` shows, restoring what it covers.
+pub(crate) fn lifting_event(status: ConnectionStatus) -> Option<ConnectionEvent> {
+    LIFTING_EVENT[status as usize]
+}
 
 const fn allowed<S>(target: Target<S>, provenance: Provenance) -> Option<Rule<S>> {
     Some(Rule { target, provenance })

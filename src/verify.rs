@@ -1,0 +1,1 @@
+//! Webhook signature verification (the `verify` feature): being written.

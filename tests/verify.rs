@@ -1,0 +1,1 @@
+//! Tests of the `verify` feature: being written.
