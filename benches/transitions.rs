@@ -131,8 +131,16 @@ fn peer_input(e: E) -> Option<peer::diagram::Input> {
 
 /// Every (status, event) pair of the diagram's 10 statuses and 19 events: 190 pairs.
 fn diagram_pairs() -> Vec<(S, E)> {
-    let statuses: Vec<S> = S::ALL.iter().copied().filter(|s| peer_state(*s).is_some()).collect();
-    let events: Vec<E> = E::ALL.iter().copied().filter(|e| peer_input(*e).is_some()).collect();
+    let statuses: Vec<S> = S::ALL
+        .iter()
+        .copied()
+        .filter(|s| peer_state(*s).is_some())
+        .collect();
+    let events: Vec<E> = E::ALL
+        .iter()
+        .copied()
+        .filter(|e| peer_input(*e).is_some())
+        .collect();
     statuses
         .iter()
         .flat_map(|&s| events.iter().map(move |&e| (s, e)))
@@ -151,10 +159,19 @@ fn connection_showing(rules: Rules, status: S) -> Connection {
 fn transitions(c: &mut Criterion) {
     let pairs = diagram_pairs();
     assert_eq!(pairs.len(), 190);
-    assert!(DIAGRAM.iter().all(|&(f, e, t)| hand_written(f, e) == Some(t)));
+    assert!(
+        DIAGRAM
+            .iter()
+            .all(|&(f, e, t)| hand_written(f, e) == Some(t))
+    );
     let peer_pairs: Vec<_> = pairs
         .iter()
-        .map(|&(s, e)| (peer_state(s).expect("mapped"), peer_input(e).expect("mapped")))
+        .map(|&(s, e)| {
+            (
+                peer_state(s).expect("mapped"),
+                peer_input(e).expect("mapped"),
+            )
+        })
         .collect();
     let machines: Vec<(Connection, E)> = pairs
         .iter()
@@ -248,7 +265,10 @@ fn transitions(c: &mut Criterion) {
 fn hand_policy(s: S) -> (bool, bool) {
     let halted = matches!(
         s,
-        S::PasswordIncorrect | S::MfaTokenExpired | S::NewPasswordNeeded | S::AdditionalCredentialsNeeded
+        S::PasswordIncorrect
+            | S::MfaTokenExpired
+            | S::NewPasswordNeeded
+            | S::AdditionalCredentialsNeeded
     );
     let checked = !halted && !matches!(s, S::Deactivated | S::CompanyInactive);
     (halted, checked)
@@ -257,7 +277,10 @@ fn hand_policy(s: S) -> (bool, bool) {
 fn policies(c: &mut Criterion) {
     let now: Timestamp = "2026-11-25T09:00:00Z".parse().expect("timestamp");
     let last: Timestamp = "2026-11-20T09:00:00Z".parse().expect("timestamp");
-    let conns: Vec<Connection> = S::ALL.iter().map(|&s| connection_showing(Rules::Operational, s)).collect();
+    let conns: Vec<Connection> = S::ALL
+        .iter()
+        .map(|&s| connection_showing(Rules::Operational, s))
+        .collect();
     let mut group = c.benchmark_group("policy_13_statuses");
     group.bench_function("hand_written_match", |b| {
         b.iter(|| {

@@ -28,6 +28,9 @@
 //!   from the table itself.
 //! * **Webhooks**: [`webhook`] parses `connection.*.v2` bodies with forward-compatible
 //!   statuses, judges observed changes, and reconciles at-least-once, unordered delivery.
+//! * **Verification**: [`verify`] (the `verify` feature) checks Svix / Standard Webhooks
+//!   signatures from the raw body, any header pairs, the secret(s) and `now`, with a replay
+//!   window, and signs for test doubles.
 //! * **Strategies** for dependents' property tests, behind the `proptest` cargo feature:
 //!   `strategies` (any status or event, valid paths, reachable machine states).
 //!

@@ -61,14 +61,8 @@ pub trait Machine: Copy + Eq + core::fmt::Debug {
         }
     }
 
-    /// Every event the machine accepts in its current state.
-    fn allowed_events(&self) -> EventSet<Self::Event> {
-        Self::Event::ALL
-            .iter()
-            .copied()
-            .filter(|e| self.rule(*e).is_some())
-            .collect()
-    }
+    /// Every event the machine accepts in its current state (a table lookup).
+    fn allowed_events(&self) -> EventSet<Self::Event>;
 }
 
 /// A connection: its operational status, its `isActive` flag and its company's state.

@@ -21,9 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::{AccountEvent, ConnectionEvent};
 use crate::machine::{Account, Connection, Machine};
-use crate::table::lifting_event;
 use crate::status::{AccountStatus, ConnectionCategory, ConnectionStatus};
-
+use crate::table::lifting_event;
 
 /// The weekly check interval: seven days.
 pub const CHECK_INTERVAL: SignedDuration = SignedDuration::from_hours(7 * 24);

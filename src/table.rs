@@ -373,7 +373,10 @@ static ACCOUNT_ALLOWED: [u64; AccountStatus::COUNT] = {
 };
 
 /// The events allowed from `from` under `rules`.
-pub(crate) fn connection_allowed(rules: Rules, from: ConnectionStatus) -> EventSet<ConnectionEvent> {
+pub(crate) fn connection_allowed(
+    rules: Rules,
+    from: ConnectionStatus,
+) -> EventSet<ConnectionEvent> {
     EventSet::from_bits(CONNECTION_ALLOWED[rules as usize][from as usize])
 }
 
@@ -393,7 +396,10 @@ const fn first_documented(origin_user: bool) -> [Option<ConnectionEvent>; Connec
             let event = ConnectionEvent::VARIANTS[e];
             let from = ConnectionStatus::VARIANTS[s];
             let wanted = match connection_cell(Rules::Documented, from, event) {
-                Some(Rule { target: Target::Restore, provenance: Provenance::System }) => !origin_user,
+                Some(Rule {
+                    target: Target::Restore,
+                    provenance: Provenance::System,
+                }) => !origin_user,
                 Some(_) => origin_user && matches!(event.origin(), EventOrigin::EndUser),
                 None => false,
             };

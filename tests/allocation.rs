@@ -73,7 +73,10 @@ fn policies_and_remediation_allocate_nothing() {
         }
         let mut conn = Connection::new(Rules::Operational);
         let mut streak = Streak::default();
-        for e in [ConnectionEvent::ProviderUnavailable, ConnectionEvent::ProviderUnavailable] {
+        for e in [
+            ConnectionEvent::ProviderUnavailable,
+            ConnectionEvent::ProviderUnavailable,
+        ] {
             if let Ok(t) = conn.apply(e) {
                 streak.observe(&t);
             }

@@ -12,7 +12,11 @@ fn check<M: Machine>(states: impl Iterator<Item = M>, covered: impl Fn(&M) -> M:
         for &event in M::Event::ALL {
             let mut machine = state;
             let rule = state.rule(event);
-            assert_eq!(state.allowed_events().contains(event), rule.is_some(), "{state:?} {event}");
+            assert_eq!(
+                state.allowed_events().contains(event),
+                rule.is_some(),
+                "{state:?} {event}"
+            );
             match machine.apply(event) {
                 Ok(t) => {
                     let rule = rule.expect("accepted only with a rule");
