@@ -123,12 +123,15 @@ fn overlay_precedence_company_over_tracking_over_parent() {
         account.apply(E::CompanyDeactivated).expect("company").to,
         S::CompanyInactive
     );
+    assert!(!account.is_company_active());
+    assert!(account.is_parent_blocked(), "kept underneath");
     // Frozen while the company is inactive.
     assert!(account.apply(E::Confirmed).is_err());
     assert_eq!(
         account.apply(E::CompanyReactivated).expect("company").to,
         S::CustomerNotTracked
     );
+    assert!(account.is_company_active());
     assert_eq!(
         account.apply(E::Confirmed).expect("track").to,
         S::WorkflowNotAccessible
