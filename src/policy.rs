@@ -342,13 +342,23 @@ mod tests {
             lifting_event(ConnectionStatus::CompanyInactive),
             Some(ConnectionEvent::CompanyReactivated)
         );
-        assert_eq!(lifting_event(ConnectionStatus::Connected), None);
+        for &status in ConnectionStatus::ALL {
+            if status.is_operational() {
+                assert_eq!(lifting_event(status), None, "{status} is no overlay");
+            }
+        }
     }
 
     #[test]
     fn every_credential_error_has_one_resuming_action() {
         for &s in ConnectionStatus::ALL {
             assert_eq!(credential_halt(s).is_some(), s.is_credential_error(), "{s}");
+            // Only the credential errors have an end-user exit in the diagram.
+            assert_eq!(
+                crate::table::resuming_action(s).is_some(),
+                s.is_credential_error(),
+                "{s}"
+            );
         }
     }
 
