@@ -147,15 +147,6 @@ fn diagram_pairs() -> Vec<(S, E)> {
         .collect()
 }
 
-fn connection_showing(rules: Rules, status: S) -> Connection {
-    match status {
-        S::Deactivated => Connection::from_parts(rules, S::Connected, false, true),
-        S::CompanyInactive => Connection::from_parts(rules, S::Connected, true, false),
-        other => Connection::from_parts(rules, other, true, true),
-    }
-    .expect("valid")
-}
-
 fn transitions(c: &mut Criterion) {
     let pairs = diagram_pairs();
     assert_eq!(pairs.len(), 190);
@@ -175,7 +166,7 @@ fn transitions(c: &mut Criterion) {
         .collect();
     let machines: Vec<(Connection, E)> = pairs
         .iter()
-        .map(|&(s, e)| (connection_showing(Rules::Documented, s), e))
+        .map(|&(s, e)| (Connection::showing(Rules::Documented, s), e))
         .collect();
 
     let mut group = c.benchmark_group("diagram_190_pairs");
@@ -230,7 +221,7 @@ fn transitions(c: &mut Criterion) {
     // Every (status, event) pair of both rule sets: 2 x 13 x 27.
     let all: Vec<(Connection, E)> = [Rules::Documented, Rules::Operational]
         .into_iter()
-        .flat_map(|r| S::ALL.iter().map(move |&s| connection_showing(r, s)))
+        .flat_map(|r| S::ALL.iter().map(move |&s| Connection::showing(r, s)))
         .flat_map(|m| E::ALL.iter().map(move |&e| (m, e)))
         .collect();
     let all_statuses: Vec<(S, E)> = all.iter().map(|&(m, e)| (m.status(), e)).collect();
@@ -279,7 +270,7 @@ fn policies(c: &mut Criterion) {
     let last: Timestamp = "2026-11-20T09:00:00Z".parse().expect("timestamp");
     let conns: Vec<Connection> = S::ALL
         .iter()
-        .map(|&s| connection_showing(Rules::Operational, s))
+        .map(|&s| Connection::showing(Rules::Operational, s))
         .collect();
     let mut group = c.benchmark_group("policy_13_statuses");
     group.bench_function("hand_written_match", |b| {

@@ -178,6 +178,32 @@ impl Connection {
         }
     }
 
+    /// A representative connection showing `status`: an operational status as itself (active,
+    /// in an active company, a fresh cycle pending only for `PENDING`), `DEACTIVATED` as a
+    /// deactivated `CONNECTED` connection, `COMPANY_INACTIVE` as an active `CONNECTED`
+    /// connection of an inactive company. For documentation, tests and benches.
+    ///
+    /// ```
+    /// use nectar_lifecycle::{Connection, ConnectionStatus as S, Rules};
+    /// let conn = Connection::showing(Rules::Operational, S::Deactivated);
+    /// assert_eq!((conn.status(), conn.operational_status()), (S::Deactivated, S::Connected));
+    /// ```
+    #[must_use]
+    pub const fn showing(rules: Rules, status: ConnectionStatus) -> Self {
+        let (operational, active, company_active) = match status.overlay_level() {
+            0 => (status, true, true),
+            1 => (ConnectionStatus::Connected, false, true),
+            _ => (ConnectionStatus::Connected, true, false),
+        };
+        Self {
+            rules,
+            operational,
+            active,
+            company_active,
+            cycle_pending: matches!(operational, ConnectionStatus::Pending),
+        }
+    }
+
     /// The status the API shows: `COMPANY_INACTIVE` if the company is inactive, else
     /// `DEACTIVATED` if `isActive` is false, else the operational status.
     #[must_use]
@@ -429,6 +455,45 @@ impl Account {
             parent_blocked,
             company_active,
         })
+    }
+
+    /// A representative account showing `status`: an own status as itself (tracking `UNSET`),
+    /// each overlay over an `ONBOARDED` account with tracking `ENABLED` (`DISABLED` for
+    /// `CUSTOMER_NOT_TRACKED`). For documentation, tests and benches.
+    ///
+    /// ```
+    /// use nectar_lifecycle::{Account, AccountStatus as S};
+    /// assert_eq!(Account::showing(S::WorkflowNotAccessible).status(), S::WorkflowNotAccessible);
+    /// ```
+    #[must_use]
+    pub const fn showing(status: AccountStatus) -> Self {
+        let (own, tracking, parent_blocked, company_active) = match status.overlay_level() {
+            0 => (status, TrackingStatus::Unset, false, true),
+            1 => (
+                AccountStatus::Onboarded,
+                TrackingStatus::Enabled,
+                true,
+                true,
+            ),
+            2 => (
+                AccountStatus::Onboarded,
+                TrackingStatus::Disabled,
+                false,
+                true,
+            ),
+            _ => (
+                AccountStatus::Onboarded,
+                TrackingStatus::Enabled,
+                false,
+                false,
+            ),
+        };
+        Self {
+            own,
+            tracking,
+            parent_blocked,
+            company_active,
+        }
     }
 
     /// The status the API shows (see the precedence above).

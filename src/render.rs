@@ -32,8 +32,8 @@ use core::fmt::{self, Write as _};
 use crate::policy::{Collection, Scheduled};
 use crate::remediation::remediation;
 use crate::{
-    Account, AccountStatus, Connection, ConnectionStatus, Enumerated, Provenance, Rules,
-    TrackingStatus, Transition,
+    Account, AccountEvent, AccountStatus, Connection, ConnectionEvent, ConnectionStatus,
+    Enumerated, Provenance, Rules, Transition,
 };
 
 closed_enum! {
@@ -76,6 +76,19 @@ struct Diagram {
     edges: Vec<Edge>,
 }
 
+/// Which half of a lifecycle a diagram draws: the lifecycle between base statuses, from its
+/// start edge `(first status, label)`; or the overlays, with every base status collapsed into
+/// the pseudo-state `(name, description)`.
+#[derive(Clone, Copy)]
+enum Half {
+    Lifecycle {
+        start: (&'static str, &'static str),
+    },
+    Overlays {
+        collapsed: (&'static str, &'static str),
+    },
+}
+
 const OPERATIONAL: (&str, &str) = ("OPERATIONAL", "any operational status");
 const OWN: (&str, &str) = ("OWN", "the account's own status");
 
@@ -87,32 +100,33 @@ fn style(provenance: Provenance) -> Style {
     }
 }
 
-/// Builds the lifecycle or the overlay diagram of a list of edges. `base` tells the base
-/// statuses (operational, own) from the overlays.
-fn split<S, E>(
+/// Draws one half of a list of edges. `base` tells the base statuses (operational, own)
+/// from the overlays.
+fn diagram<S, E>(
+    name: &'static str,
     edges: &[Transition<S, E>],
     base: impl Fn(S) -> bool,
     label: impl Fn(E) -> &'static str,
-    overlays: bool,
-    collapsed: (&'static str, &'static str),
-) -> (Vec<Edge>, Vec<String>)
+    half: Half,
+) -> Diagram
 where
     S: Copy + fmt::Display,
     E: Copy,
 {
+    let (start, collapsed) = match half {
+        Half::Lifecycle { start } => (Some(start), None),
+        Half::Overlays { collapsed } => (None, Some(collapsed)),
+    };
     let mut out: Vec<Edge> = Vec::new();
     let mut overlay_states: Vec<String> = Vec::new();
     for t in edges {
         let lifecycle = base(t.from) && base(t.to);
-        if lifecycle == overlays {
+        if lifecycle == collapsed.is_some() {
             continue;
         }
-        let name = |s: S| {
-            if overlays && base(s) {
-                collapsed.0.to_owned()
-            } else {
-                s.to_string()
-            }
+        let name = |s: S| match collapsed {
+            Some((pseudo, _)) if base(s) => pseudo.to_owned(),
+            Some(_) | None => s.to_string(),
         };
         for s in [t.from, t.to] {
             if !base(s) && !overlay_states.contains(&s.to_string()) {
@@ -130,81 +144,64 @@ where
             out.push(edge);
         }
     }
-    (out, overlay_states)
+    Diagram {
+        name,
+        start,
+        pseudo: collapsed,
+        overlays: overlay_states,
+        edges: out,
+    }
 }
 
 fn connection_lifecycle(rules: Rules) -> Diagram {
-    let edges = Connection::edges(rules);
-    let (edges, _) = split(
-        &edges,
+    let name = match rules {
+        Rules::Documented => "connection_documented",
+        Rules::Operational => "connection_operational",
+    };
+    let start = ("PENDING", "Connection created");
+    diagram(
+        name,
+        &Connection::edges(rules),
         ConnectionStatus::is_operational,
-        |e| e.label(),
-        false,
-        OPERATIONAL,
-    );
-    Diagram {
-        name: match rules {
-            Rules::Documented => "connection_documented",
-            Rules::Operational => "connection_operational",
-        },
-        start: Some(("PENDING", "Connection created")),
-        pseudo: None,
-        overlays: Vec::new(),
-        edges,
-    }
+        ConnectionEvent::label,
+        Half::Lifecycle { start },
+    )
 }
 
 fn connection_overlays() -> Diagram {
     // The overlays are the same under both rule sets.
-    let edges = Connection::edges(Rules::Documented);
-    let (edges, overlays) = split(
-        &edges,
+    diagram(
+        "connection_overlays",
+        &Connection::edges(Rules::Documented),
         ConnectionStatus::is_operational,
-        |e| e.label(),
-        true,
-        OPERATIONAL,
-    );
-    Diagram {
-        name: "connection_overlays",
-        start: None,
-        pseudo: Some(OPERATIONAL),
-        overlays,
-        edges,
-    }
+        ConnectionEvent::label,
+        Half::Overlays {
+            collapsed: OPERATIONAL,
+        },
+    )
 }
 
 fn account_lifecycle() -> Diagram {
-    let (edges, _) = split(
+    let start = ("DETECTED", "Account discovered");
+    let half = Half::Lifecycle { start };
+    diagram(
+        "account_lifecycle",
         &Account::edges(),
         AccountStatus::is_own,
-        |e| e.label(),
-        false,
-        OWN,
-    );
-    Diagram {
-        name: "account_lifecycle",
-        start: Some(("DETECTED", "Account discovered")),
-        pseudo: None,
-        overlays: Vec::new(),
-        edges,
-    }
+        AccountEvent::label,
+        half,
+    )
 }
 
 fn account_overlays() -> Diagram {
-    let (edges, overlays) = split(
+    let half = Half::Overlays { collapsed: OWN };
+    diagram(
+        "account_overlays",
         &Account::edges(),
         AccountStatus::is_own,
-        |e| e.label(),
-        true,
-        OWN,
-    );
-    Diagram {
-        name: "account_overlays",
-        start: None,
-        pseudo: Some(OWN),
-        overlays,
-        edges,
-    }
+        AccountEvent::label,
+        half,
+    )
 }
 
 fn mermaid(d: &Diagram) -> String {
@@ -382,16 +379,8 @@ pub fn status_table() -> String {
         "| Connection status | Category | Check policy | Remediation | Who acts |\n| --- | --- | --- | --- | --- |\n",
     );
     for &status in ConnectionStatus::ALL {
-        let conn = match status {
-            ConnectionStatus::Deactivated => {
-                Connection::from_parts(Rules::Operational, ConnectionStatus::Connected, false, true)
-            }
-            ConnectionStatus::CompanyInactive => {
-                Connection::from_parts(Rules::Operational, ConnectionStatus::Connected, true, false)
-            }
-            other => Connection::from_parts(Rules::Operational, other, true, true),
-        };
-        let policy = conn.map_or_else(|_| String::new(), |c| describe_collection(&c.collection()));
+        let policy =
+            describe_collection(&Connection::showing(Rules::Operational, status).collection());
         let first = remediation(status, 1);
         let persistent = remediation(status, u32::MAX);
         let (remedy, actor) = if first == persistent {
@@ -409,34 +398,7 @@ pub fn status_table() -> String {
     }
     out.push_str("\n| Account status | Category | Check policy |\n| --- | --- | --- |\n");
     for &status in AccountStatus::ALL {
-        let account = match status {
-            AccountStatus::WorkflowNotAccessible => Account::from_parts(
-                AccountStatus::Onboarded,
-                TrackingStatus::Enabled,
-                true,
-                true,
-            ),
-            AccountStatus::CustomerNotTracked => Account::from_parts(
-                AccountStatus::Onboarded,
-                TrackingStatus::Disabled,
-                false,
-                true,
-            ),
-            AccountStatus::CompanyInactive => Account::from_parts(
-                AccountStatus::Onboarded,
-                TrackingStatus::Enabled,
-                false,
-                false,
-            ),
-            own => Account::from_parts(own, TrackingStatus::Unset, false, true),
-        };
-        let policy = account.map_or_else(
-            |_| String::new(),
-            |a| {
-                debug_assert_eq!(a.status(), status);
-                describe_collection(&a.collection())
-            },
-        );
+        let policy = describe_collection(&Account::showing(status).collection());
         out.push_str(&format!(
             "| `{status}` | {} | {policy} |\n",
             status.category()

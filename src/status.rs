@@ -241,6 +241,18 @@ impl ConnectionStatus {
         )
     }
 
+    /// How high this status sits in the overlay precedence: operational statuses 0,
+    /// `DEACTIVATED` 1, `COMPANY_INACTIVE` 2 (it shows over `DEACTIVATED`).
+    pub(crate) const fn overlay_level(self) -> u8 {
+        match self.category() {
+            ConnectionCategory::Healthy
+            | ConnectionCategory::CredentialError
+            | ConnectionCategory::ProviderError => 0,
+            ConnectionCategory::System if matches!(self, Self::Deactivated) => 1,
+            ConnectionCategory::System => 2,
+        }
+    }
+
     /// Whether this status is a place in the lifecycle graph (every category but
     /// [`System`](ConnectionCategory::System)). Only operational statuses are held underneath
     /// the overlays.
@@ -339,6 +351,13 @@ impl AccountStatus {
     /// tracking, the parent connection or the company.
     #[must_use]
     pub const fn is_own(self) -> bool {
+        self.overlay_level() == 0
+    }
+
+    /// How high this status sits in the overlay precedence: the account's own statuses 0,
+    /// `WORKFLOW_NOT_ACCESSIBLE` 1, `CUSTOMER_NOT_TRACKED` 2, `COMPANY_INACTIVE` 3. The
+    /// visible status is the highest overlay that applies.
+    pub(crate) const fn overlay_level(self) -> u8 {
         match self {
             Self::Detected
             | Self::Onboarded
@@ -348,8 +367,10 @@ impl AccountStatus {
             | Self::AccountNotFound
             | Self::OtherError
             | Self::OldAccount
-            | Self::Duplicate => true,
-            Self::WorkflowNotAccessible | Self::CustomerNotTracked | Self::CompanyInactive => false,
+            | Self::Duplicate => 0,
+            Self::WorkflowNotAccessible => 1,
+            Self::CustomerNotTracked => 2,
+            Self::CompanyInactive => 3,
         }
     }
 

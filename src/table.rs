@@ -278,7 +278,7 @@ pub fn connection_edge(
         };
         let reaches = match rule.target {
             Target::Status(target) => target == to,
-            Target::Restore => connection_overlay_level(to) < connection_overlay_level(from),
+            Target::Restore => to.overlay_level() < from.overlay_level(),
         };
         if reaches {
             if rule.provenance == Provenance::Diagram {
@@ -293,7 +293,9 @@ pub fn connection_edge(
 type ConnectionRow = [Option<Rule<ConnectionStatus>>; ConnectionEvent::COUNT];
 type AccountRow = [Option<Rule<AccountStatus>>; AccountEvent::COUNT];
 
-static CONNECTION_TABLE: [[ConnectionRow; ConnectionStatus::COUNT]; Rules::COUNT] = {
+/// Every cell of the connection table, decided once at compile time; the lookup table, the
+/// allowed sets and the resuming and lifting events are all read off it.
+const CONNECTION_CELLS: [[ConnectionRow; ConnectionStatus::COUNT]; Rules::COUNT] = {
     let mut table = [[[None; ConnectionEvent::COUNT]; ConnectionStatus::COUNT]; Rules::COUNT];
     let mut r = 0;
     while r < Rules::COUNT {
@@ -315,7 +317,8 @@ static CONNECTION_TABLE: [[ConnectionRow; ConnectionStatus::COUNT]; Rules::COUNT
     table
 };
 
-static ACCOUNT_TABLE: [AccountRow; AccountStatus::COUNT] = {
+/// Every cell of the account table, decided once at compile time.
+const ACCOUNT_CELLS: [AccountRow; AccountStatus::COUNT] = {
     let mut table = [[None; AccountEvent::COUNT]; AccountStatus::COUNT];
     let mut s = 0;
     while s < AccountStatus::COUNT {
@@ -329,6 +332,23 @@ static ACCOUNT_TABLE: [AccountRow; AccountStatus::COUNT] = {
     table
 };
 
+static CONNECTION_TABLE: [[ConnectionRow; ConnectionStatus::COUNT]; Rules::COUNT] =
+    CONNECTION_CELLS;
+static ACCOUNT_TABLE: [AccountRow; AccountStatus::COUNT] = ACCOUNT_CELLS;
+
+/// The allowed events of one row, as the bits of an [`EventSet`].
+const fn row_bits<S: Copy, const N: usize>(row: &[Option<Rule<S>>; N]) -> u64 {
+    let mut bits = 0;
+    let mut e = 0;
+    while e < N {
+        if row[e].is_some() {
+            bits |= 1 << e;
+        }
+        e += 1;
+    }
+    bits
+}
+
 /// The bit set of events allowed from each visible status, per rule set: `allowed_events` and
 /// the `allowed` field of a rejection are one lookup, not a scan of the row.
 static CONNECTION_ALLOWED: [[u64; ConnectionStatus::COUNT]; Rules::COUNT] = {
@@ -337,18 +357,7 @@ static CONNECTION_ALLOWED: [[u64; ConnectionStatus::COUNT]; Rules::COUNT] = {
     while r < Rules::COUNT {
         let mut s = 0;
         while s < ConnectionStatus::COUNT {
-            let mut e = 0;
-            while e < ConnectionEvent::COUNT {
-                let cell = connection_cell(
-                    Rules::VARIANTS[r],
-                    ConnectionStatus::VARIANTS[s],
-                    ConnectionEvent::VARIANTS[e],
-                );
-                if cell.is_some() {
-                    bits[r][s] |= 1 << e;
-                }
-                e += 1;
-            }
+            bits[r][s] = row_bits(&CONNECTION_CELLS[r][s]);
             s += 1;
         }
         r += 1;
@@ -360,13 +369,7 @@ static ACCOUNT_ALLOWED: [u64; AccountStatus::COUNT] = {
     let mut bits = [0u64; AccountStatus::COUNT];
     let mut s = 0;
     while s < AccountStatus::COUNT {
-        let mut e = 0;
-        while e < AccountEvent::COUNT {
-            if account_cell(AccountStatus::VARIANTS[s], AccountEvent::VARIANTS[e]).is_some() {
-                bits[s] |= 1 << e;
-            }
-            e += 1;
-        }
+        bits[s] = row_bits(&ACCOUNT_CELLS[s]);
         s += 1;
     }
     bits
@@ -385,25 +388,26 @@ pub(crate) fn account_allowed(from: AccountStatus) -> EventSet<AccountEvent> {
     EventSet::from_bits(ACCOUNT_ALLOWED[from as usize])
 }
 
-/// For each connection status, the first event of `origin` the documented rules allow from
-/// it: the user action that resumes a credential error, the event that lifts an overlay.
-const fn first_documented(origin_user: bool) -> [Option<ConnectionEvent>; ConnectionStatus::COUNT] {
+/// For each connection status, the first documented edge out of it that is an end user's
+/// action (`user`: the action that resumes a credential error) or a restoring system event
+/// (`!user`: the event that lifts an overlay), read off the documented cells.
+const fn first_documented(user: bool) -> [Option<ConnectionEvent>; ConnectionStatus::COUNT] {
+    let cells = &CONNECTION_CELLS[Rules::Documented as usize];
     let mut out = [None; ConnectionStatus::COUNT];
     let mut s = 0;
     while s < ConnectionStatus::COUNT {
         let mut e = 0;
-        while e < ConnectionEvent::COUNT {
+        while e < ConnectionEvent::COUNT && out[s].is_none() {
             let event = ConnectionEvent::VARIANTS[e];
-            let from = ConnectionStatus::VARIANTS[s];
-            let wanted = match connection_cell(Rules::Documented, from, event) {
+            let wanted = match cells[s][e] {
                 Some(Rule {
                     target: Target::Restore,
                     provenance: Provenance::System,
-                }) => !origin_user,
-                Some(_) => origin_user && matches!(event.origin(), EventOrigin::EndUser),
+                }) => !user,
+                Some(_) => user && matches!(event.origin(), EventOrigin::EndUser),
                 None => false,
             };
-            if wanted && out[s].is_none() {
+            if wanted {
                 out[s] = Some(event);
             }
             e += 1;
@@ -471,47 +475,6 @@ const fn overlay_target<S: Copy>(
     }
 }
 
-/// How high a connection status sits in the overlay precedence: operational statuses 0,
-/// `DEACTIVATED` 1, `COMPANY_INACTIVE` 2 (it shows over `DEACTIVATED`).
-pub(crate) const fn connection_overlay_level(status: ConnectionStatus) -> u8 {
-    use ConnectionStatus as S;
-    match status {
-        S::Pending
-        | S::Connected
-        | S::UnderInvestigation
-        | S::PasswordIncorrect
-        | S::MfaTokenExpired
-        | S::NewPasswordNeeded
-        | S::AdditionalCredentialsNeeded
-        | S::WebsiteDown
-        | S::UrlInaccessible
-        | S::NoAccountsFound
-        | S::OtherError => 0,
-        S::Deactivated => 1,
-        S::CompanyInactive => 2,
-    }
-}
-
-/// How high an account status sits in the overlay precedence: own statuses 0,
-/// `WORKFLOW_NOT_ACCESSIBLE` 1, `CUSTOMER_NOT_TRACKED` 2, `COMPANY_INACTIVE` 3.
-pub(crate) const fn account_overlay_level(status: AccountStatus) -> u8 {
-    use AccountStatus as S;
-    match status {
-        S::Detected
-        | S::Onboarded
-        | S::PullCompleted
-        | S::NoDocumentsFound
-        | S::PdfDownloadFailed
-        | S::AccountNotFound
-        | S::OtherError
-        | S::OldAccount
-        | S::Duplicate => 0,
-        S::WorkflowNotAccessible => 1,
-        S::CustomerNotTracked => 2,
-        S::CompanyInactive => 3,
-    }
-}
-
 const fn connection_cell(
     rules: Rules,
     from: ConnectionStatus,
@@ -520,8 +483,8 @@ const fn connection_cell(
     if let Some((overlay, raise)) = event.overlay() {
         let overlay = overlay.status();
         return match overlay_target(
-            connection_overlay_level(from),
-            connection_overlay_level(overlay),
+            from.overlay_level(),
+            overlay.overlay_level(),
             overlay,
             raise,
         ) {
@@ -592,7 +555,7 @@ const fn inferred_connection_cell(
 const fn account_cell(from: AccountStatus, event: AccountEvent) -> Option<Rule<AccountStatus>> {
     use AccountEvent as E;
     use AccountStatus as S;
-    let level = account_overlay_level(from);
+    let level = from.overlay_level();
     let tracking = Provenance::Inferred(Inference::TrackingIntent);
     let overlay = match event {
         E::ParentBlocked => overlay_target(level, 1, S::WorkflowNotAccessible, true),

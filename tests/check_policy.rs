@@ -20,12 +20,7 @@ fn t0() -> Timestamp {
 
 /// A connection showing `status`, past its first check.
 fn showing(status: S) -> Connection {
-    let conn = match status {
-        S::Deactivated => Connection::from_parts(Rules::Operational, S::Connected, false, true),
-        S::CompanyInactive => Connection::from_parts(Rules::Operational, S::Connected, true, false),
-        other => Connection::from_parts(Rules::Operational, other, true, true),
-    };
-    conn.expect("valid").with_cycle_pending(false)
+    Connection::showing(Rules::Operational, status).with_cycle_pending(false)
 }
 
 fn statuses(heading: &str) -> Vec<S> {

@@ -21,6 +21,14 @@ use proptest::sample::select;
 use proptest::test_runner::{Config, TestRunner};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
 
+/// The case count CI runs (`PROPTEST_CASES` overrides it).
+fn ci_config() -> Config {
+    Config {
+        cases: proptest_cases(512),
+        ..Config::default()
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The reference, from the spec.
 
@@ -290,7 +298,7 @@ impl<const MUTANT: bool> StateMachineTest for ConnectionDifferential<MUTANT> {
 }
 
 prop_state_machine! {
-    #![proptest_config(Config { cases: proptest_cases(512), ..Config::default() })]
+    #![proptest_config(ci_config())]
     #[test]
     fn connections_agree_with_the_reference(sequential 1..200 => ConnectionDifferential<false>);
 }
@@ -483,7 +491,7 @@ impl StateMachineTest for AccountDifferential {
 }
 
 prop_state_machine! {
-    #![proptest_config(Config { cases: proptest_cases(512), ..Config::default() })]
+    #![proptest_config(ci_config())]
     #[test]
     fn accounts_agree_with_the_reference(sequential 1..200 => AccountDifferential);
 }

@@ -143,3 +143,22 @@ fn transitions_and_provenances_display_for_logs() {
         "inferred"
     );
 }
+
+#[test]
+fn representative_machines_show_their_status() {
+    for rules in [Rules::Documented, Rules::Operational] {
+        for &status in ConnectionStatus::ALL {
+            let conn = Connection::showing(rules, status);
+            assert_eq!(conn.status(), status);
+            assert!(
+                Connection::all_states(rules).any(|c| c == conn),
+                "a valid state"
+            );
+        }
+    }
+    for &status in AccountStatus::ALL {
+        let account = Account::showing(status);
+        assert_eq!(account.status(), status);
+        assert!(Account::all_states().any(|a| a == account), "a valid state");
+    }
+}

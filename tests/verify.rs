@@ -5,6 +5,8 @@
 //! Case counts are fixed for CI; `PROPTEST_CASES=100000 cargo test --all-features --test
 //! verify` runs longer.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine as _;
@@ -125,13 +127,6 @@ fn reference_sign(secret: &str, id: &str, timestamp: &str, body: &[u8]) -> Strin
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body);
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
-}
-
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1129,7 +1124,7 @@ fn arb_seconds() -> impl Strategy<Value = i64> {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: cases(256), ..Config::default() })]
+    #![proptest_config(Config { cases: common::proptest_cases(256), ..Config::default() })]
 
     #[test]
     fn sign_then_verify_round_trips(

@@ -76,6 +76,39 @@ pub const fn spec_forbids_check(status: ConnectionStatus) -> bool {
     )
 }
 
+/// The restore monitor both models share: it remembers the operational status held at a
+/// deactivation, and on activation reports whether something else came back (`true`: a
+/// violation). `reset` plays the `ActivateResets` bug: activation comes back `CONNECTED`.
+pub(crate) fn monitor_restore(
+    held: &mut Option<ConnectionStatus>,
+    event: ConnectionEvent,
+    before: &Connection,
+    after: &mut Connection,
+    reset: bool,
+) -> bool {
+    match event {
+        ConnectionEvent::Deactivate => {
+            *held = Some(before.operational_status());
+            false
+        }
+        ConnectionEvent::Activate => {
+            if reset {
+                let connected = ConnectionStatus::Connected;
+                if let Ok(c) = Connection::from_parts(
+                    after.rules(),
+                    connected,
+                    true,
+                    after.is_company_active(),
+                ) {
+                    *after = c;
+                }
+            }
+            held.take() != Some(after.operational_status())
+        }
+        _ => false,
+    }
+}
+
 impl ConnectionModel {
     /// One step, reporting the edge it took to `log`; `None` when the event is rejected.
     pub fn step(
@@ -126,24 +159,9 @@ impl ConnectionModel {
         if event.check_outcome().is_some() && spec_forbids_check(derived_status(&before)) {
             next.check_violated = true;
         }
-        match event {
-            ConnectionEvent::Deactivate => next.held = Some(before.operational_status()),
-            ConnectionEvent::Activate => {
-                if self.bug == Some(ConnectionBug::ActivateResets) {
-                    next.connection = Connection::from_parts(
-                        self.rules,
-                        ConnectionStatus::Connected,
-                        true,
-                        next.connection.is_company_active(),
-                    )
-                    .ok()?;
-                }
-                if state.held != Some(next.connection.operational_status()) {
-                    next.restore_violated = true;
-                }
-                next.held = None;
-            }
-            _ => {}
+        let reset = self.bug == Some(ConnectionBug::ActivateResets);
+        if monitor_restore(&mut next.held, event, &before, &mut next.connection, reset) {
+            next.restore_violated = true;
         }
         Some(next)
     }

@@ -354,13 +354,14 @@ pub fn check_system(model: SystemModel) -> ModelReport {
     check(model)
 }
 
-/// The three default models.
+/// The three models `cargo lifecycle check` runs: one connection under each rule set, and
+/// `system` (the default is [`SystemModel::default`]).
 #[must_use]
-pub fn check_defaults() -> Vec<ModelReport> {
+pub fn check_all(system: SystemModel) -> Vec<ModelReport> {
     vec![
-        check_connection(ConnectionModel::new(Rules::Documented)),
-        check_connection(ConnectionModel::new(Rules::Operational)),
-        check_system(SystemModel::default()),
+        check(ConnectionModel::new(Rules::Documented)),
+        check(ConnectionModel::new(Rules::Operational)),
+        check(system),
     ]
 }
 

@@ -23,7 +23,7 @@ use nectar_lifecycle::{
 use stateright::{Model, Property};
 
 use crate::StepEdge;
-use crate::connection::{derived_status, spec_forbids_check};
+use crate::connection::{derived_status, monitor_restore, spec_forbids_check};
 
 /// A deliberately broken, test-only variant, to show each invariant can fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -270,24 +270,9 @@ impl SystemModel {
                 let slot = next.connections.get_mut(c)?;
                 let before = slot.connection;
                 let t = slot.connection.apply(event).ok()?;
-                match event {
-                    ConnectionEvent::Deactivate => slot.held = Some(before.operational_status()),
-                    ConnectionEvent::Activate => {
-                        if self.bug == Some(SystemBug::ActivateResets) {
-                            slot.connection = Connection::from_parts(
-                                Rules::Operational,
-                                ConnectionStatus::Connected,
-                                true,
-                                before.is_company_active(),
-                            )
-                            .ok()?;
-                        }
-                        if slot.held != Some(slot.connection.operational_status()) {
-                            next.violations.restore = true;
-                        }
-                        slot.held = None;
-                    }
-                    _ => {}
+                let reset = self.bug == Some(SystemBug::ActivateResets);
+                if monitor_restore(&mut slot.held, event, &before, &mut slot.connection, reset) {
+                    next.violations.restore = true;
                 }
                 log(StepEdge::Connection(t));
             }

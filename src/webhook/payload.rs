@@ -91,7 +91,7 @@ impl<'de, S: FromStr> Deserialize<'de> for Reported<S> {
 
 closed_enum! {
     /// The connection webhook event types this crate handles.
-    #[derive(strum::IntoStaticStr)]
+    #[derive(strum::IntoStaticStr, strum::EnumString)]
     pub enum EventType {
         /// `connection.created.v2`: a connection was created.
         #[strum(serialize = "connection.created.v2")]
@@ -102,17 +102,6 @@ closed_enum! {
         /// `connection.validated.v2`: the status changed.
         #[strum(serialize = "connection.validated.v2")]
         Validated,
-    }
-}
-
-impl FromStr for EventType {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        <Self as strum::VariantArray>::VARIANTS
-            .iter()
-            .copied()
-            .find(|e| <&str>::from(*e) == s)
-            .ok_or(())
     }
 }
 

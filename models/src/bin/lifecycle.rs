@@ -14,9 +14,7 @@ use std::time::Instant;
 
 use nectar_lifecycle::Rules;
 use nectar_lifecycle::render::{self, Format};
-use nectar_lifecycle_models::{
-    ConnectionModel, SystemModel, check_connection, check_system, findings,
-};
+use nectar_lifecycle_models::{ConnectionModel, SystemModel, check_all, findings};
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
@@ -91,11 +89,7 @@ fn system_from(args: &Args) -> Result<SystemModel, String> {
 
 fn check(args: &Args) -> Result<bool, String> {
     let start = Instant::now();
-    let reports = vec![
-        check_connection(ConnectionModel::new(Rules::Documented)),
-        check_connection(ConnectionModel::new(Rules::Operational)),
-        check_system(system_from(args)?),
-    ];
+    let reports = check_all(system_from(args)?);
     for r in &reports {
         println!("{r}");
     }
