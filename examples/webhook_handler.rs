@@ -4,7 +4,7 @@
 //! notifications.
 //!
 //! ```sh
-//! cargo run --example webhook_handler -- tests/fixtures/webhooks/updated-status.json
+//! cargo run --example webhook_handler -- support/fixtures/webhooks/updated-status.json
 //! cargo run --example webhook_handler -- --stored last-seen.json --svix-id msg_1 body.json
 //! cat body.json | cargo run --example webhook_handler
 //!

@@ -4,10 +4,12 @@
 # it needs (Debian's chromium and graphviz, mermaid and playwright-core from npm) and fails
 # if any diagram does not render.
 #
-#   bash scripts/render-check.sh            # output in target/render-check/
+#   bash scripts/render-check.sh            # output in <cargo's target dir>/render-check/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=target/render-check
+target_dir=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+out="$target_dir/render-check"
 mkdir -p "$out"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -22,7 +24,7 @@ fi
 cp scripts/render-mermaid.mjs "$out/"
 
 cargo build --release --quiet --package nectar-lifecycle-models --bin lifecycle
-lifecycle=target/release/lifecycle
+lifecycle="$target_dir/release/lifecycle"
 for format in mermaid dot; do
   ext=$([ "$format" = mermaid ] && echo mmd || echo dot)
   "$lifecycle" diagram --rules documented --format "$format" > "$out/connection-documented.$ext"

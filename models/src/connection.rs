@@ -3,8 +3,9 @@
 //! Every event is tried from every state; the core crate's real [`Connection::apply`]
 //! decides. Ghost fields record what the invariants need to see about the history.
 
-use nectar_lifecycle::{
-    Connection, ConnectionCategory, ConnectionEvent, ConnectionStatus, Enumerated, Rules,
+use nectar_lifecycle_core::{
+    Connection, ConnectionCategory, ConnectionEvent, ConnectionOverlay, ConnectionStatus,
+    Enumerated, Rules,
 };
 use stateright::{Model, Property};
 
@@ -94,12 +95,9 @@ pub(crate) fn monitor_restore(
         ConnectionEvent::Activate => {
             if reset {
                 let connected = ConnectionStatus::Connected;
-                if let Ok(c) = Connection::from_parts(
-                    after.rules(),
-                    connected,
-                    true,
-                    after.is_company_active(),
-                ) {
+                let mut overlays = after.overlays();
+                overlays.remove(ConnectionOverlay::Deactivated);
+                if let Ok(c) = Connection::from_parts(after.rules(), connected, overlays) {
                     *after = c;
                 }
             }
@@ -140,13 +138,8 @@ impl ConnectionModel {
                 Some(ConnectionBug::ChecksIgnoreHalts) => {
                     // Forces the outcome in, as a scheduler that ignores halts would.
                     let outcome = event.check_outcome()?;
-                    next.connection = Connection::from_parts(
-                        self.rules,
-                        outcome,
-                        before.is_active(),
-                        before.is_company_active(),
-                    )
-                    .ok()?;
+                    next.connection =
+                        Connection::from_parts(self.rules, outcome, before.overlays()).ok()?;
                 }
                 Some(
                     ConnectionBug::ActivateResets

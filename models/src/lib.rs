@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::time::Instant;
 
-use nectar_lifecycle::{
+use nectar_lifecycle_core::{
     Account, AccountEvent, AccountStatus, Connection, ConnectionEvent, ConnectionStatus,
     Enumerated, Rules, Transition,
 };

@@ -15,8 +15,8 @@
 //! did; the invariants read them.
 
 use jiff::{SignedDuration, Timestamp};
-use nectar_lifecycle::policy::{CheckDue, Scheduled, next_check_due};
-use nectar_lifecycle::{
+use nectar_lifecycle_core::policy::{CheckDue, Scheduled, next_check_due};
+use nectar_lifecycle_core::{
     Account, AccountEvent, AccountStatus, Connection, ConnectionEvent, ConnectionStatus,
     Enumerated, EventOrigin, Rules,
 };
@@ -140,7 +140,7 @@ pub fn derived_account_status(
 ) -> AccountStatus {
     if !company_active {
         AccountStatus::CompanyInactive
-    } else if account.tracking() == nectar_lifecycle::TrackingStatus::Disabled {
+    } else if account.tracking() == nectar_lifecycle_core::TrackingStatus::Disabled {
         AccountStatus::CustomerNotTracked
     } else if parent.operational_status().is_credential_error() {
         AccountStatus::WorkflowNotAccessible
@@ -188,7 +188,11 @@ impl SystemModel {
     fn account_due(&self, account: &Account) -> bool {
         let status = account.status();
         match self.bug {
-            Some(SystemBug::RecheckTerminalAccounts) if status.is_absorbing() => true,
+            Some(SystemBug::RecheckTerminalAccounts)
+                if matches!(status, AccountStatus::OldAccount | AccountStatus::Duplicate) =>
+            {
+                true
+            }
             Some(SystemBug::PullUntrackedAccounts)
                 if status == AccountStatus::CustomerNotTracked =>
             {
@@ -248,7 +252,7 @@ impl SystemModel {
                     return None;
                 }
                 let shown = acc.status();
-                if shown.is_absorbing() {
+                if matches!(shown, AccountStatus::OldAccount | AccountStatus::Duplicate) {
                     next.violations.pulled_terminal = true;
                 } else if shown == AccountStatus::CustomerNotTracked {
                     next.violations.pulled_untracked = true;

@@ -1,7 +1,7 @@
 //! Every property can fail: deliberately broken, test-only variants of the models must
 //! produce a counterexample for the property they break.
 
-use nectar_lifecycle::Rules;
+use nectar_lifecycle_core::Rules;
 use nectar_lifecycle_models::{
     ConnectionBug, ConnectionModel, ModelReport, SystemBug, SystemModel, check_connection,
     check_system,

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use nectar_lifecycle::Rules;
+use nectar_lifecycle_core::Rules;
 use nectar_lifecycle_models::ConnectionModel;
 use stateright::Model;
 

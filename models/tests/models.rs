@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use nectar_lifecycle::{Connection, ConnectionStatus as S, Rules};
+use nectar_lifecycle_core::{Connection, ConnectionStatus as S, Rules};
 use nectar_lifecycle_models::{
     ConnectionModel, ModelReport, StepEdge, SystemModel, check_connection, check_system,
 };

@@ -12,8 +12,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use nectar_lifecycle::Rules;
-use nectar_lifecycle::render::{self, Format};
+use nectar_lifecycle_core::Rules;
+use nectar_lifecycle_core::render::{self, Format};
 use nectar_lifecycle_models::{ConnectionModel, SystemModel, check_all, findings};
 use stateright::{Checker, Model};
 

@@ -1,0 +1,36 @@
+//! The error of a machine built from parts that break its invariants.
+
+use crate::status::{AccountStatus, ConnectionStatus, TrackingStatus};
+
+/// A machine state that breaks one of the machine's invariants, for example a connection
+/// whose operational status is an overlay such as `DEACTIVATED`.
+///
+/// Returned when building a machine from parts or deserializing one, so that a persisted
+/// machine can never resume in a state the lifecycle cannot reach.
+///
+/// ```
+/// use nectar_lifecycle_core::{Connection, ConnectionStatus as S, EnumSet, InvalidState, Rules};
+/// let err = Connection::from_parts(Rules::Operational, S::Deactivated, EnumSet::empty()).unwrap_err();
+/// assert_eq!(err, InvalidState::ConnectionOverlay(S::Deactivated));
+/// assert_eq!(err.to_string(), "DEACTIVATED is an overlay, not an operational connection status");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum InvalidState {
+    /// A connection's operational status must be one of the eleven operational statuses.
+    #[error("{0} is an overlay, not an operational connection status")]
+    ConnectionOverlay(ConnectionStatus),
+    /// An account's own status cannot be an overlay (tracking, parent or company).
+    #[error("{0} is an overlay, not an account's own status")]
+    AccountOverlay(AccountStatus),
+    /// Confirming tracking onboards a detected account, so `ENABLED` never sits on `DETECTED`.
+    #[error("an account with tracking ENABLED has been confirmed and cannot be DETECTED")]
+    EnabledButDetected,
+    /// `CUSTOMER_NOT_TRACKED` is raised exactly when tracking is `DISABLED`.
+    #[error(
+        "tracking {tracking} disagrees with the overlays: CUSTOMER_NOT_TRACKED is raised exactly when tracking is DISABLED"
+    )]
+    TrackingDisagrees {
+        /// The tracking status given.
+        tracking: TrackingStatus,
+    },
+}

@@ -1,0 +1,348 @@
+//! Check policy: when Nectar collects, when it waits for the user, and when it never
+//! looks again. The spec's "Check frequency" section as pure functions of a machine and
+//! `now`.
+//!
+//! * Connections are checked **weekly**: due at the last check plus [`CHECK_INTERVAL`].
+//! * A new connection and a freshly activated one are due **at once** (the spec:
+//!   activation "starts a fresh data collection cycle").
+//! * The four **credential errors** halt collection until the end user acts.
+//! * `DEACTIVATED` and `COMPANY_INACTIVE` stop it until the integrator or Nectar support
+//!   lifts the overlay.
+//! * **Terminal accounts** (`OLD_ACCOUNT`, `DUPLICATE`, and `CUSTOMER_NOT_TRACKED` while
+//!   tracking is `DISABLED`) are not re-checked.
+//! * Everything else, `UNDER_INVESTIGATION` and the provider errors included, is retried on
+//!   the next weekly cycle ("all other statuses are retried on the next weekly cycle").
+//!
+//! The timestamp type is [`jiff::Timestamp`] across the crate (see
+//! [the manual](crate::manual#time)).
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{AccountEvent, ConnectionEvent};
+use crate::machine::{Account, Connection, Machine};
+use crate::overlay::{AccountOverlay, ConnectionOverlay};
+use crate::status::{AccountStatus, ConnectionStatus};
+use crate::table::resuming_action;
+
+/// The weekly check interval: seven days.
+pub const CHECK_INTERVAL: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// What happens to collection for a machine in its current state.
+///
+/// `S` and `E` are the machine's status and event types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "policy")]
+pub enum Collection<S, E> {
+    /// A fresh collection cycle is pending: the first check is due at once.
+    DueAtOnce,
+    /// Checked on the weekly cycle: due at the last check plus [`CHECK_INTERVAL`].
+    Weekly,
+    /// Halted until the end user acts; `resume` is the event of the user's action (for an
+    /// account, the parent connection's recovery).
+    HaltedUntilUserActs {
+        /// The status that halts collection.
+        status: S,
+        /// The event that resumes collection.
+        resume: E,
+    },
+    /// Stopped by the system until the overlay is lifted by `resume`.
+    StoppedBySystem {
+        /// `DEACTIVATED` or `COMPANY_INACTIVE`.
+        status: S,
+        /// The event that resumes collection (`Activate`: `PATCH isActive true`;
+        /// `CompanyReactivated`: by Nectar support).
+        resume: E,
+    },
+    /// Terminal (accounts only): not re-checked; for `CUSTOMER_NOT_TRACKED`, until `resume`.
+    Terminal {
+        /// `OLD_ACCOUNT`, `DUPLICATE` or `CUSTOMER_NOT_TRACKED`.
+        status: S,
+        /// The event that would make the account checked again, if any.
+        resume: Option<E>,
+    },
+}
+
+impl<S, E> Collection<S, E> {
+    /// Whether checks run under this policy at all (now or on the weekly cycle).
+    #[must_use]
+    pub const fn is_collected(&self) -> bool {
+        matches!(self, Self::DueAtOnce | Self::Weekly)
+    }
+}
+
+/// When a machine's next check is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "due", content = "at")]
+pub enum CheckDue {
+    /// Due now (a fresh cycle, never checked, or the interval has passed).
+    Now,
+    /// Not yet: due at this instant.
+    At(Timestamp),
+    /// Not scheduled: halted, stopped or terminal (see the machine's [`Collection`]).
+    NotScheduled,
+}
+
+impl CheckDue {
+    /// Whether a check is due now.
+    #[must_use]
+    pub const fn is_now(&self) -> bool {
+        matches!(self, Self::Now)
+    }
+}
+
+/// A credential error that halts a connection's collection, with the user action that
+/// resumes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CredentialHalt {
+    /// One of the four credential errors.
+    pub status: ConnectionStatus,
+    /// The end user's action that resumes collection, as drawn in the published diagram.
+    pub resume: ConnectionEvent,
+}
+
+/// Whether a connection status is retried on the next weekly cycle, and when that is.
+///
+/// `Some(last_check + 7 days)` for every status Nectar checks (`PENDING`'s first check
+/// included, though a new connection is due at once: see [`next_check_due`]); `None` for the
+/// credential errors and the overlays.
+///
+/// ```
+/// use jiff::Timestamp;
+/// use nectar_lifecycle_core::{ConnectionStatus as S, policy::weekly_retry};
+///
+/// let last: Timestamp = "2026-11-02T09:00:00Z".parse()?;
+/// let next: Timestamp = "2026-11-09T09:00:00Z".parse()?;
+/// assert_eq!(weekly_retry(S::WebsiteDown, last), Some(next));
+/// assert_eq!(weekly_retry(S::UnderInvestigation, last), Some(next));
+/// assert_eq!(weekly_retry(S::PasswordIncorrect, last), None);
+/// # Ok::<(), jiff::Error>(())
+/// ```
+#[must_use]
+pub fn weekly_retry(status: ConnectionStatus, last_check: Timestamp) -> Option<Timestamp> {
+    status.is_checked().then(|| after_interval(last_check))
+}
+
+/// Whether collection is halted pending the end user's action, by which status, and which
+/// action resumes it.
+///
+/// ```
+/// use nectar_lifecycle_core::{ConnectionEvent as E, ConnectionStatus as S, policy::credential_halt};
+///
+/// let halt = credential_halt(S::NewPasswordNeeded).unwrap();
+/// assert_eq!(halt.resume, E::PasswordReset);
+/// assert!(credential_halt(S::WebsiteDown).is_none());
+/// ```
+#[must_use]
+pub const fn credential_halt(status: ConnectionStatus) -> Option<CredentialHalt> {
+    // The user's edge the diagram draws out of the error: `Some` exactly for the four
+    // credential errors, which the table checks at compile time.
+    match resuming_action(status) {
+        Some(resume) => Some(CredentialHalt { status, resume }),
+        None => None,
+    }
+}
+
+/// A machine whose collection the check rules govern.
+pub trait Scheduled: Machine {
+    /// What happens to this machine's collection now.
+    fn collection(&self) -> Collection<Self::Status, Self::Event>;
+}
+
+impl Scheduled for Connection {
+    /// Stopped while an overlay shows, halted in a credential error, else checked: at once
+    /// while a fresh cycle is pending, then weekly.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::{Connection, ConnectionEvent as E, ConnectionStatus as S, Rules};
+    /// use nectar_lifecycle_core::policy::{Collection, Scheduled};
+    /// let conn = Connection::showing(Rules::Operational, S::Deactivated);
+    /// assert_eq!(conn.collection(), Collection::StoppedBySystem { status: S::Deactivated, resume: E::Activate });
+    /// ```
+    fn collection(&self) -> Collection<ConnectionStatus, ConnectionEvent> {
+        let status = self.status();
+        if let Some(overlay) = ConnectionOverlay::of(status) {
+            return Collection::StoppedBySystem {
+                status,
+                resume: ConnectionEvent::lifting(overlay),
+            };
+        }
+        if let Some(halt) = credential_halt(status) {
+            return Collection::HaltedUntilUserActs {
+                status,
+                resume: halt.resume,
+            };
+        }
+        if self.is_cycle_pending() {
+            Collection::DueAtOnce
+        } else {
+            Collection::Weekly
+        }
+    }
+}
+
+impl Scheduled for Account {
+    /// An account is pulled with its connection's checks while no overlay shows and its own
+    /// status is not terminal.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::{Account, AccountEvent as E, AccountStatus as S};
+    /// use nectar_lifecycle_core::policy::{Collection, Scheduled};
+    /// let untracked = Account::showing(S::CustomerNotTracked);
+    /// assert_eq!(untracked.collection(), Collection::Terminal { status: S::CustomerNotTracked, resume: Some(E::Confirmed) });
+    /// ```
+    fn collection(&self) -> Collection<AccountStatus, AccountEvent> {
+        let status = self.status();
+        match AccountOverlay::of(status) {
+            Some(AccountOverlay::CompanyInactive) => Collection::StoppedBySystem {
+                status,
+                resume: AccountEvent::lifting(AccountOverlay::CompanyInactive),
+            },
+            Some(AccountOverlay::CustomerNotTracked) => Collection::Terminal {
+                status,
+                resume: Some(AccountEvent::lifting(AccountOverlay::CustomerNotTracked)),
+            },
+            Some(AccountOverlay::WorkflowNotAccessible) => Collection::HaltedUntilUserActs {
+                status,
+                resume: AccountEvent::lifting(AccountOverlay::WorkflowNotAccessible),
+            },
+            None if status.is_terminal() => Collection::Terminal {
+                status,
+                resume: None,
+            },
+            None => Collection::Weekly,
+        }
+    }
+}
+
+/// When `machine`'s next check is due, given its last check (if any) and `now`.
+///
+/// Due exactly at `last_check + 7 days`, not one second before. A machine that was never
+/// checked, or whose fresh cycle is pending, is due now. Halted, stopped and terminal
+/// machines are never due, whatever `now` is.
+///
+/// ```
+/// use jiff::{SignedDuration, Timestamp};
+/// use nectar_lifecycle_core::{Connection, ConnectionEvent as E, Rules};
+/// use nectar_lifecycle_core::policy::{next_check_due, CheckDue};
+///
+/// let last: Timestamp = "2026-11-02T09:00:00Z".parse()?;
+/// let mut conn = Connection::new(Rules::Operational);
+/// assert_eq!(next_check_due(&conn, None, last), CheckDue::Now); // new: at once
+///
+/// conn.apply(E::AuthSucceeded).unwrap();
+/// let week = last + SignedDuration::from_hours(168);
+/// assert_eq!(next_check_due(&conn, Some(last), last), CheckDue::At(week));
+/// assert_eq!(next_check_due(&conn, Some(last), week), CheckDue::Now);
+///
+/// conn.apply(E::PasswordChanged).unwrap();
+/// assert_eq!(next_check_due(&conn, Some(last), week), CheckDue::NotScheduled);
+/// # Ok::<(), jiff::Error>(())
+/// ```
+#[must_use]
+pub fn next_check_due<M: Scheduled>(
+    machine: &M,
+    last_check: Option<Timestamp>,
+    now: Timestamp,
+) -> CheckDue {
+    match machine.collection() {
+        Collection::DueAtOnce => CheckDue::Now,
+        Collection::Weekly => match last_check {
+            None => CheckDue::Now,
+            Some(last) => {
+                let due = after_interval(last);
+                if due <= now {
+                    CheckDue::Now
+                } else {
+                    CheckDue::At(due)
+                }
+            }
+        },
+        Collection::HaltedUntilUserActs { .. }
+        | Collection::StoppedBySystem { .. }
+        | Collection::Terminal { .. } => CheckDue::NotScheduled,
+    }
+}
+
+/// `last + CHECK_INTERVAL`, saturating at the end of time instead of failing.
+fn after_interval(last: Timestamp) -> Timestamp {
+    last.checked_add(CHECK_INTERVAL).unwrap_or(Timestamp::MAX)
+}
+
+/// One connection of a fleet, as the scheduler sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FleetEntry<'a> {
+    /// The connection.
+    pub connection: Connection,
+    /// Its last check, `None` if never checked.
+    pub last_check: Option<Timestamp>,
+    /// Its accounts (pulled with the connection's checks).
+    pub accounts: &'a [Account],
+}
+
+/// The checks due in a fleet at one instant, as indices into the fleet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Indices of the connections due, in fleet order.
+    pub connections: Vec<usize>,
+    /// `(connection index, account index)` of the accounts pulled by those checks, in
+    /// fleet order.
+    pub accounts: Vec<(usize, usize)>,
+}
+
+/// Which connections of `fleet`, and which of their accounts, are due at `now`.
+///
+/// One pass over the fleet and its accounts: linear in the input, and nothing is allocated
+/// but the two output vectors. An account is due when its connection is due and the account
+/// itself is collected (tracked, parent accessible, not terminal).
+///
+/// ```
+/// use jiff::Timestamp;
+/// use nectar_lifecycle_core::{Account, AccountEvent, Connection, Rules};
+/// use nectar_lifecycle_core::policy::{schedule, FleetEntry};
+///
+/// let now: Timestamp = "2026-11-25T00:00:00Z".parse()?;
+/// let mut closed = Account::new();
+/// closed.apply(AccountEvent::ClosedByUtility).unwrap();
+/// let accounts = [Account::new(), closed];
+/// let fleet = [FleetEntry { connection: Connection::new(Rules::Operational), last_check: None, accounts: &accounts }];
+///
+/// let due = schedule(&fleet, now);
+/// assert_eq!(due.connections, vec![0]);
+/// assert_eq!(due.accounts, vec![(0, 0)]); // the closed account is never re-checked
+/// # Ok::<(), jiff::Error>(())
+/// ```
+#[must_use]
+pub fn schedule(fleet: &[FleetEntry<'_>], now: Timestamp) -> Schedule {
+    let mut out = Schedule::default();
+    for (c, entry) in fleet.iter().enumerate() {
+        if !next_check_due(&entry.connection, entry.last_check, now).is_now() {
+            continue;
+        }
+        out.connections.push(c);
+        for (a, account) in entry.accounts.iter().enumerate() {
+            if account.collection().is_collected() {
+                out.accounts.push((c, a));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Enumerated;
+
+    #[test]
+    fn every_credential_error_halts_and_nothing_else_does() {
+        for &s in ConnectionStatus::ALL {
+            assert_eq!(credential_halt(s).is_some(), s.is_credential_error(), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_interval_saturates() {
+        assert_eq!(after_interval(Timestamp::MAX), Timestamp::MAX);
+    }
+}

@@ -1,0 +1,60 @@
+//! Nectar's `connection.*.v2` webhooks: typed payloads, forward-compatible statuses,
+//! verdicts on observed changes, and reconciliation of at-least-once, unordered delivery.
+//!
+//! This is where the crate meets real, messy input, so nothing here fails a whole payload
+//! for something it does not know:
+//!
+//! * statuses are [`Reported`]: a value the crate does not know is kept as
+//!   [`Reported::Unknown`] (named so it cannot be confused with `OTHER_ERROR`), because
+//!   Nectar adds statuses over time and its event catalog types `status` as a plain string
+//!   (the lesson of async-stripe PR #793 and Going.Plaid #50);
+//! * unknown fields are ignored, optional fields are optional, `isDuplicated` is accepted as
+//!   a boolean or a string, and the RFC 3339 timestamps may be null;
+//! * malformed input is a typed [`WebhookError`] naming the field, never a panic.
+//!
+//! The flow of a handler:
+//!
+//! ```
+//! # #[cfg(feature = "json")] {
+//! use nectar_lifecycle_webhook::{self as webhook, reconcile, Decision, LastSeen};
+//!
+//! let body = br#"{"eventType":"connection.updated.v2","protectedChanges":["status"],
+//!   "old":{"status":"CONNECTED"},"id":"a6c70a54","status":"PASSWORD_INCORRECT",
+//!   "statusLastUpdateTime":"2026-11-25T09:00:00Z"}"#;
+//! let event = webhook::parse(body)?;
+//!
+//! // What kind of change is it, and what should be done?
+//! let assessment = event.assess();
+//! assert!(assessment.collection_halted);
+//!
+//! // Is it new, a duplicate, stale, or did we miss one?
+//! let mut stored: Option<LastSeen> = None; // from your database
+//! match reconcile(stored.as_ref(), Some("msg_1"), &event) {
+//!     Decision::Apply { notifications, .. } => {
+//!         stored = Some(LastSeen::after(stored.as_ref(), Some("msg_1"), &event));
+//!         # let _ = notifications;
+//!     }
+//!     other => println!("not applied: {other}"),
+//! }
+//! # assert!(stored.is_some());
+//! # }
+//! # Ok::<(), nectar_lifecycle_webhook::WebhookError>(())
+//! ```
+
+mod assess;
+mod payload;
+mod reconcile;
+mod simulate;
+
+pub use assess::{Assessment, Verdict};
+pub use payload::{
+    AccountPayload, Company, ConnectionPayload, Datasource, Duplicated, EventType, OldValues,
+    Reported, Webhook,
+};
+pub use reconcile::{
+    Decision, DuplicateReason, LastSeen, Notification, RECENT_EVENT_IDS, reconcile,
+};
+pub use simulate::nectar_events;
+
+#[cfg(feature = "json")]
+pub use payload::{MAX_BODY_BYTES, WebhookError, parse, parse_with_limit};

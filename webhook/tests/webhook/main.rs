@@ -1,0 +1,3 @@
+//! The webhook layer on the fixtures: parsing, verdicts, reconciliation, bad input.
+
+mod decisions;
