@@ -5,12 +5,8 @@
 //! status is derived from its request, its creation time, its uses, whether it was revoked,
 //! and `now`; nothing here reads a clock.
 //!
-//! Decisions where the docs are silent:
-//! * An invitation expires *at* `created_at + expiresInSeconds`: the instant itself is
-//!   `EXPIRED` (the validity window is half-open).
-//! * `FULFILLED` and `EXPIRED` are final: revoking or using such an invitation is a typed
-//!   error, so an invitation is never both fulfilled and revoked.
-//! * Status precedence when several hold: `REVOKED`, then `FULFILLED`, then `EXPIRED`.
+//! Where Nectar's docs are silent (expiry at the instant itself, final statuses, precedence)
+//! see [the manual](crate::manual#invitations).
 
 use crate::closed_enum;
 use jiff::{SignedDuration, Timestamp};

@@ -23,6 +23,13 @@ closed_enum! {
     /// The overlays of a connection, lowest first: `COMPANY_INACTIVE` shows over
     /// `DEACTIVATED`, which shows over the operational status.
     ///
+    /// The connection lifecycle is a hierarchical state machine with history: an overlay
+    /// covers the operational status (no lifecycle event is accepted beneath it), and
+    /// lifting it shows again exactly the status it covered. Events raise or lift one layer
+    /// ([`ConnectionEvent::overlay_change`](crate::ConnectionEvent::overlay_change)); the
+    /// table accepts a change only when it changes the visible status (see
+    /// [the manual](crate::manual#overlays)).
+    ///
     /// ```text
     #[doc = include_str!("../doc/connection-overlays.mmd")]
     /// ```
@@ -91,7 +98,8 @@ impl ConnectionOverlay {
 closed_enum! {
     /// The overlays of an account, lowest first: `COMPANY_INACTIVE` shows over
     /// `CUSTOMER_NOT_TRACKED`, which shows over `WORKFLOW_NOT_ACCESSIBLE`, which shows over
-    /// the account's own status.
+    /// the account's own status. Like a connection's, they are layers of a hierarchical
+    /// state machine with history ([`AccountEvent::overlay_change`](crate::AccountEvent::overlay_change)).
     ///
     /// ```text
     #[doc = include_str!("../doc/account-overlays.mmd")]

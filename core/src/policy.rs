@@ -1,20 +1,10 @@
-//! Check policy: when Nectar collects, when it waits for the user, and when it never
-//! looks again. The spec's "Check frequency" section as pure functions of a machine and
-//! `now`.
-//!
-//! * Connections are checked **weekly**: due at the last check plus [`CHECK_INTERVAL`].
-//! * A new connection and a freshly activated one are due **at once** (the spec:
-//!   activation "starts a fresh data collection cycle").
-//! * The four **credential errors** halt collection until the end user acts.
-//! * `DEACTIVATED` and `COMPANY_INACTIVE` stop it until the integrator or Nectar support
-//!   lifts the overlay.
-//! * **Terminal accounts** (`OLD_ACCOUNT`, `DUPLICATE`, and `CUSTOMER_NOT_TRACKED` while
-//!   tracking is `DISABLED`) are not re-checked.
-//! * Everything else, `UNDER_INVESTIGATION` and the provider errors included, is retried on
-//!   the next weekly cycle ("all other statuses are retried on the next weekly cycle").
-//!
-//! The timestamp type is [`jiff::Timestamp`] across the crate (see
-//! [the manual](crate::manual#time)).
+//! Check policy: when Nectar collects, when it waits for the user, and when it never looks
+//! again. The spec's "Check frequency" section as pure functions of a machine and `now`:
+//! connections are checked weekly; the four credential errors halt collection until the end
+//! user acts; the overlays stop it until they are lifted; terminal accounts are not
+//! re-checked; everything else, provider errors included, is retried on the next weekly
+//! cycle. Where the spec is silent (fresh cycles, `UNDER_INVESTIGATION`, the exact due
+//! instant), see [the manual](crate::manual#check-policy).
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //!
 //! Every enum here serializes to, and parses from, the exact string of Nectar's API
 //! (`"PASSWORD_INCORRECT"`, `"PULL_COMPLETED"`, ...). They are exhaustive on purpose: see
-//! [the crate docs](crate#why-the-status-enums-are-exhaustive).
+//! [the manual](crate::manual#wire-values).
 
 use core::fmt;
 use core::str::FromStr;

@@ -126,7 +126,8 @@ impl Account {
     ///
     /// # Errors
     /// [`InvalidState::AccountOverlay`] when `own` is an overlay status,
-    /// [`InvalidState::EnabledButDetected`] for `DETECTED` with tracking `ENABLED` (confirming
+    /// [`InvalidState::EnabledButDetected`] for `DETECTED` with tracking `ENABLED` and
+    /// [`InvalidState::OnboardedButUnset`] for `ONBOARDED` with tracking `UNSET` (confirming
     /// tracking onboards the account), and [`InvalidState::TrackingDisagrees`] unless
     /// `CUSTOMER_NOT_TRACKED` is in `overlays` exactly when tracking is `DISABLED`.
     pub fn from_parts(
@@ -140,6 +141,9 @@ impl Account {
         if matches!(own, AccountStatus::Detected) && matches!(tracking, TrackingStatus::Enabled) {
             return Err(InvalidState::EnabledButDetected);
         }
+        if matches!(own, AccountStatus::Onboarded) && matches!(tracking, TrackingStatus::Unset) {
+            return Err(InvalidState::OnboardedButUnset);
+        }
         if overlays.contains(AccountOverlay::CustomerNotTracked) == tracking.is_tracked() {
             return Err(InvalidState::TrackingDisagrees { tracking });
         }
@@ -151,7 +155,7 @@ impl Account {
     }
 
     /// A representative account showing `status`: an own status as itself (tracking
-    /// `UNSET`), each overlay raised alone over an `ONBOARDED` account with tracking
+    /// `UNSET`, `ENABLED` for `ONBOARDED`), each overlay raised alone over an `ONBOARDED` account with tracking
     /// `ENABLED` (`DISABLED` for `CUSTOMER_NOT_TRACKED`). For documentation, tests and benches.
     ///
     /// ```
@@ -163,7 +167,10 @@ impl Account {
         match AccountOverlay::of(status) {
             None => Self {
                 own: status,
-                tracking: TrackingStatus::Unset,
+                tracking: match status {
+                    AccountStatus::Onboarded => TrackingStatus::Enabled,
+                    _ => TrackingStatus::Unset,
+                },
                 overlays: EnumSet::empty(),
             },
             Some(overlay) => Self {

@@ -52,9 +52,10 @@ struct ConnectionParts {
     operational_status: ConnectionStatus,
     is_active: bool,
     company_active: bool,
-    /// Absent in data written before the field existed: no fresh cycle pending.
+    /// Absent in data written before the field existed: pending only for `PENDING`, whose
+    /// first check has not run.
     #[serde(default)]
-    cycle_pending: bool,
+    cycle_pending: Option<bool>,
 }
 
 impl TryFrom<ConnectionParts> for Connection {
@@ -68,8 +69,11 @@ impl TryFrom<ConnectionParts> for Connection {
         if !p.company_active {
             overlays.insert(ConnectionOverlay::CompanyInactive);
         }
-        Self::from_parts(p.rules, p.operational_status, overlays)
-            .map(|c| c.with_cycle_pending(p.cycle_pending))
+        let connection = Self::from_parts(p.rules, p.operational_status, overlays)?;
+        match p.cycle_pending {
+            Some(pending) => connection.with_cycle_pending(pending),
+            None => Ok(connection),
+        }
     }
 }
 
@@ -80,7 +84,7 @@ impl From<Connection> for ConnectionParts {
             operational_status: c.operational,
             is_active: c.is_active(),
             company_active: c.is_company_active(),
-            cycle_pending: c.cycle_pending,
+            cycle_pending: Some(c.cycle_pending),
         }
     }
 }
@@ -204,11 +208,27 @@ impl Connection {
     }
 
     /// The same connection with the fresh-cycle flag set to `pending`, for rebuilding one
-    /// from stored data. Every combination is a state the table can reach.
-    #[must_use]
-    pub const fn with_cycle_pending(mut self, pending: bool) -> Self {
+    /// from stored data.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::{Connection, ConnectionStatus as S, EnumSet, InvalidState, Rules};
+    /// let conn = Connection::from_parts(Rules::Operational, S::WebsiteDown, EnumSet::empty())?;
+    /// assert!(conn.with_cycle_pending(true)?.is_cycle_pending());
+    /// // A PENDING connection's first check has not run: its cycle is pending.
+    /// assert_eq!(Connection::new(Rules::Operational).with_cycle_pending(false),
+    ///            Err(InvalidState::PendingWithoutFreshCycle));
+    /// # Ok::<(), InvalidState>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidState::PendingWithoutFreshCycle`] for `pending == false` on a `PENDING`
+    /// connection.
+    pub const fn with_cycle_pending(mut self, pending: bool) -> Result<Self, InvalidState> {
+        if !pending && matches!(self.operational, ConnectionStatus::Pending) {
+            return Err(InvalidState::PendingWithoutFreshCycle);
+        }
         self.cycle_pending = pending;
-        self
+        Ok(self)
     }
 
     /// The rule set this connection follows.
@@ -240,7 +260,9 @@ impl Connection {
     ///
     /// ```
     /// use nectar_lifecycle_core::{Connection, Rules};
-    /// assert_eq!(Connection::all_states(Rules::Operational).count(), 11 * 4 * 2);
+    /// // 11 operational statuses, 4 sets of overlays, the fresh-cycle flag (always set on
+    /// // PENDING): every state a new connection can reach under the operational rules.
+    /// assert_eq!(Connection::all_states(Rules::Operational).count(), 11 * 4 * 2 - 4);
     /// ```
     pub fn all_states(rules: Rules) -> impl Iterator<Item = Self> + Clone {
         let overlay_sets = 1u64 << ConnectionOverlay::ALL.len();
@@ -248,8 +270,8 @@ impl Connection {
             (0..overlay_sets).flat_map(move |bits| {
                 [false, true].into_iter().filter_map(move |pending| {
                     Self::from_parts(rules, operational, EnumSet::from_bits(bits))
+                        .and_then(|c| c.with_cycle_pending(pending))
                         .ok()
-                        .map(|c| c.with_cycle_pending(pending))
                 })
             })
         })

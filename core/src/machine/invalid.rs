@@ -22,9 +22,15 @@ pub enum InvalidState {
     /// An account's own status cannot be an overlay (tracking, parent or company).
     #[error("{0} is an overlay, not an account's own status")]
     AccountOverlay(AccountStatus),
+    /// A `PENDING` connection's first check has not run, so its fresh cycle is pending.
+    #[error("a PENDING connection has not had its first check, so its fresh cycle is pending")]
+    PendingWithoutFreshCycle,
     /// Confirming tracking onboards a detected account, so `ENABLED` never sits on `DETECTED`.
     #[error("an account with tracking ENABLED has been confirmed and cannot be DETECTED")]
     EnabledButDetected,
+    /// `ONBOARDED` means confirmed, so a tracking decision was made: never `UNSET`.
+    #[error("an ONBOARDED account has been confirmed, so its tracking cannot be UNSET")]
+    OnboardedButUnset,
     /// `CUSTOMER_NOT_TRACKED` is raised exactly when tracking is `DISABLED`.
     #[error(
         "tracking {tracking} disagrees with the overlays: CUSTOMER_NOT_TRACKED is raised exactly when tracking is DISABLED"

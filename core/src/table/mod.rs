@@ -8,7 +8,7 @@
 //!
 //! * **Diagram** edges are the 22 edges of Nectar's published diagram, kept as data in
 //!   [`DIAGRAM`].
-//! * **System** edges raise and lift the [overlays](crate::overlay), under one principle for
+//! * **System** edges raise and lift the overlays ([`ConnectionOverlay`](crate::ConnectionOverlay), [`AccountOverlay`](crate::AccountOverlay)), under one principle for
 //!   both machines: an overlay change is accepted only when it changes the visible status
 //!   (see [the manual](crate::manual#overlays)).
 //! * **Inferred** edges (the [`Operational`](Rules::Operational) rule set only, and every

@@ -165,7 +165,7 @@ fn invalid_parts_are_typed_errors() {
     for tracking in [TrackingStatus::Unset, TrackingStatus::Enabled] {
         assert_eq!(
             Account::from_parts(
-                S::Onboarded,
+                S::PullCompleted,
                 tracking,
                 EnumSet::from([AccountOverlay::CustomerNotTracked])
             ),
@@ -173,10 +173,14 @@ fn invalid_parts_are_typed_errors() {
         );
     }
     assert_eq!(
-        Account::from_parts(S::Onboarded, TrackingStatus::Disabled, EnumSet::empty()),
+        Account::from_parts(S::PullCompleted, TrackingStatus::Disabled, EnumSet::empty()),
         Err(InvalidState::TrackingDisagrees {
             tracking: TrackingStatus::Disabled
         })
+    );
+    assert_eq!(
+        Account::from_parts(S::Onboarded, TrackingStatus::Unset, EnumSet::empty()),
+        Err(InvalidState::OnboardedButUnset)
     );
 }
 

@@ -31,7 +31,7 @@ fn deactivate_then_activate_returns_to_every_operational_status() {
         assert_eq!((on.from, on.to), (S::Deactivated, held));
         assert_eq!(
             conn,
-            start.with_cycle_pending(true),
+            start.with_cycle_pending(true).expect("valid"),
             "the state before, with a fresh collection cycle started"
         );
     }
@@ -47,7 +47,7 @@ fn company_deactivation_and_reactivation_return_to_every_operational_status() {
             S::CompanyInactive
         );
         assert_eq!(conn.apply(E::CompanyReactivated).expect("on").to, held);
-        assert_eq!(conn, start.with_cycle_pending(true));
+        assert_eq!(conn, start.with_cycle_pending(true).expect("valid"));
     }
 }
 
@@ -71,7 +71,7 @@ fn company_inactive_shows_over_deactivated_and_restores_it() {
             S::Deactivated
         );
         assert_eq!(conn.apply(E::Activate).expect("activate").to, held);
-        assert_eq!(conn, start.with_cycle_pending(true));
+        assert_eq!(conn, start.with_cycle_pending(true).expect("valid"));
     }
 }
 

@@ -18,9 +18,15 @@ fn t0() -> Timestamp {
     "2026-11-02T09:00:00Z".parse().expect("timestamp")
 }
 
-/// A connection showing `status`, past its first check.
+/// A connection showing `status`, past its first check (but for `PENDING`, which has had
+/// none).
 fn showing(status: S) -> Connection {
-    Connection::showing(Rules::Operational, status).with_cycle_pending(false)
+    let conn = Connection::showing(Rules::Operational, status);
+    if status == S::Pending {
+        conn
+    } else {
+        conn.with_cycle_pending(false).expect("not PENDING")
+    }
 }
 
 fn statuses(heading: &str) -> Vec<S> {
@@ -70,7 +76,13 @@ fn provider_error_rows_are_retried_on_the_next_weekly_check() {
 fn healthy_rows_are_checked_weekly_including_under_investigation() {
     // "All other statuses ... are retried on the next weekly cycle": UNDER_INVESTIGATION too.
     for status in statuses("### Healthy statuses") {
-        assert_eq!(showing(status).collection(), Collection::Weekly, "{status}");
+        // PENDING's first check is due at once, then weekly like the others.
+        let want = if status == S::Pending {
+            Collection::DueAtOnce
+        } else {
+            Collection::Weekly
+        };
+        assert_eq!(showing(status).collection(), want, "{status}");
         assert!(weekly_retry(status, t0()).is_some());
     }
 }
