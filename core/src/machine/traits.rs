@@ -51,6 +51,24 @@ pub(crate) mod sealed {
 /// Machine::enter(&mut c, ConnectionEvent::AuthSucceeded, Target::Status(ConnectionStatus::Deactivated));
 /// ```
 ///
+/// Nor through a generic bound: the hook takes a token only this crate can make.
+///
+/// ```compile_fail
+/// use nectar_lifecycle_core::{Machine, Target};
+/// fn force<M: Machine>(m: &mut M, event: M::Event, target: Target<M::Status, M::Overlay>) {
+///     m.enter(event, target); // error: the crate-private token is missing
+/// }
+/// ```
+///
+/// The same calls through the table compile and are checked:
+///
+/// ```
+/// use nectar_lifecycle_core::{Connection, ConnectionEvent, Machine, Rules};
+/// let mut c = Connection::new(Rules::Operational);
+/// assert!(Machine::apply(&mut c, ConnectionEvent::AuthSucceeded).is_ok());
+/// assert!(c.is_active());
+/// ```
+///
 /// The inherent methods of the two machines are the same functions, so most callers never
 /// import this trait.
 pub trait Machine: sealed::Hooks + Copy + Eq + fmt::Debug {
