@@ -79,31 +79,31 @@ pub const fn spec_forbids_check(status: ConnectionStatus) -> bool {
 
 /// The restore monitor both models share: it remembers the operational status held at a
 /// deactivation, and on activation reports whether something else came back (`true`: a
-/// violation). `reset` plays the `ActivateResets` bug: activation comes back `CONNECTED`.
+/// violation).
 pub(crate) fn monitor_restore(
     held: &mut Option<ConnectionStatus>,
     event: ConnectionEvent,
     before: &Connection,
-    after: &mut Connection,
-    reset: bool,
+    after: &Connection,
 ) -> bool {
     match event {
         ConnectionEvent::Deactivate => {
             *held = Some(before.operational_status());
             false
         }
-        ConnectionEvent::Activate => {
-            if reset {
-                let connected = ConnectionStatus::Connected;
-                let mut overlays = after.overlays();
-                overlays.remove(ConnectionOverlay::Deactivated);
-                if let Ok(c) = Connection::from_parts(after.rules(), connected, overlays) {
-                    *after = c;
-                }
-            }
-            held.take() != Some(after.operational_status())
-        }
+        ConnectionEvent::Activate => held.take() != Some(after.operational_status()),
         _ => false,
+    }
+}
+
+/// Plays the `ActivateResets` bug of both models on a connection just activated: it comes
+/// back `CONNECTED`, whatever it held.
+pub(crate) fn forget_held(connection: &mut Connection) {
+    let mut overlays = connection.overlays();
+    overlays.remove(ConnectionOverlay::Deactivated);
+    let connected = ConnectionStatus::Connected;
+    if let Ok(c) = Connection::from_parts(connection.rules(), connected, overlays) {
+        *connection = c;
     }
 }
 
@@ -152,8 +152,10 @@ impl ConnectionModel {
         if event.check_outcome().is_some() && spec_forbids_check(derived_status(&before)) {
             next.check_violated = true;
         }
-        let reset = self.bug == Some(ConnectionBug::ActivateResets);
-        if monitor_restore(&mut next.held, event, &before, &mut next.connection, reset) {
+        if self.bug == Some(ConnectionBug::ActivateResets) && event == ConnectionEvent::Activate {
+            forget_held(&mut next.connection);
+        }
+        if monitor_restore(&mut next.held, event, &before, &next.connection) {
             next.restore_violated = true;
         }
         Some(next)

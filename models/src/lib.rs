@@ -28,7 +28,9 @@ use stateright::{Checker, Model};
 
 pub use connection::{ConnectionBug, ConnectionModel, ConnectionState};
 pub use graph::{Graph, Observed};
-pub use system::{ConnectionSlot, SystemAction, SystemBug, SystemModel, SystemState};
+pub use system::{
+    CompanyStatus, ConnectionSlot, Symmetry, SystemAction, SystemBug, SystemModel, SystemState,
+};
 
 /// An edge one model step took, in visible statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -259,10 +261,9 @@ impl Analysed for ConnectionModel {
 
 impl Analysed for SystemModel {
     fn name(&self) -> String {
-        let reduced = if self.symmetry {
-            ", symmetry reduced"
-        } else {
-            ""
+        let reduced = match self.symmetry {
+            Symmetry::Reduced => ", symmetry reduced",
+            Symmetry::Unreduced => "",
         };
         format!(
             "system: {} connection(s) x {} account(s){reduced}",

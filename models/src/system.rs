@@ -7,9 +7,9 @@
 //! ends `CONNECTED`, the accounts the policy says are collected are pulled, with every pull
 //! outcome. (Pulls are not counted within a week: an account may be pulled again while its
 //! connection's check of the week stands. This over-approximates the real schedule, which
-//! is sound for the invariants, and keeps the state space small.) End users, Nectar's team, the integrator (activation, tracking) and the company
-//! act at any time. After every step each account follows its parent
-//! ([`Account::follow_parent`]).
+//! is sound for the invariants, and keeps the state space small.) End users, Nectar's team,
+//! the integrator (activation, tracking) and the company act at any time. After every step
+//! each account follows its parent ([`Account::follow_parent`]).
 //!
 //! Monitors record, in sticky ghost flags, anything the spec forbids that the scheduler
 //! did; the invariants read them.
@@ -23,7 +23,7 @@ use nectar_lifecycle_core::{
 use stateright::{Model, Property};
 
 use crate::StepEdge;
-use crate::connection::{derived_status, monitor_restore, spec_forbids_check};
+use crate::connection::{derived_status, forget_held, monitor_restore, spec_forbids_check};
 
 /// A deliberately broken, test-only variant, to show each invariant can fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,6 +42,16 @@ pub enum SystemBug {
     ActivateResets,
 }
 
+/// Whether the system model folds states that differ only in the order of their
+/// connections or accounts into one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Symmetry {
+    /// Each state is canonicalised: accounts sorted within a connection, connections sorted.
+    Reduced,
+    /// Every order is a state of its own.
+    Unreduced,
+}
+
 /// The system model's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SystemModel {
@@ -49,8 +59,8 @@ pub struct SystemModel {
     pub connections: usize,
     /// Accounts per connection.
     pub accounts: usize,
-    /// Canonicalise states (sort accounts and connections) to reduce symmetry.
-    pub symmetry: bool,
+    /// Whether states are reduced by symmetry.
+    pub symmetry: Symmetry,
     /// A broken variant (tests only); `None` is the real lifecycle.
     pub bug: Option<SystemBug>,
 }
@@ -61,7 +71,7 @@ impl Default for SystemModel {
         Self {
             connections: 1,
             accounts: 3,
-            symmetry: true,
+            symmetry: Symmetry::Reduced,
             bug: None,
         }
     }
@@ -97,11 +107,32 @@ pub struct Violations {
     pub restore: bool,
 }
 
+/// Whether the company is active, as the system model records it (each machine carries its
+/// own copy, which an invariant compares with this one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CompanyStatus {
+    /// The company is active.
+    Active,
+    /// The company is deactivated: `COMPANY_INACTIVE` covers its connections and accounts.
+    Inactive,
+}
+
+impl CompanyStatus {
+    /// The event every connection receives when the company becomes `self`.
+    #[must_use]
+    pub const fn event(self) -> ConnectionEvent {
+        match self {
+            Self::Active => ConnectionEvent::CompanyReactivated,
+            Self::Inactive => ConnectionEvent::CompanyDeactivated,
+        }
+    }
+}
+
 /// A state of the system.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SystemState {
-    /// The company's state.
-    pub company_active: bool,
+    /// The company's status.
+    pub company: CompanyStatus,
     /// The connections.
     pub connections: Vec<ConnectionSlot>,
     /// The monitors' findings.
@@ -113,16 +144,40 @@ pub struct SystemState {
 pub enum SystemAction {
     /// A week passes.
     Tick,
-    /// The scheduler checks connection `.0`, and the check ends with event `.1`.
-    Check(usize, ConnectionEvent),
-    /// The scheduler pulls account `.1` of connection `.0`, ending with `.2`.
-    Pull(usize, usize, AccountEvent),
-    /// The end user, Nectar's team or the integrator acts on connection `.0`.
-    Act(usize, ConnectionEvent),
-    /// The integrator confirms or rejects account `.1` of connection `.0`.
-    Track(usize, usize, AccountEvent),
-    /// The company is deactivated (`false`) or reactivated (`true`).
-    Company(bool),
+    /// The scheduler checks a connection, and the check ends with `event`.
+    Check {
+        /// The connection's index.
+        connection: usize,
+        /// The check's outcome.
+        event: ConnectionEvent,
+    },
+    /// The scheduler pulls an account, and the pull ends with `event`.
+    Pull {
+        /// The parent connection's index.
+        connection: usize,
+        /// The account's index within its connection.
+        account: usize,
+        /// The pull's outcome.
+        event: AccountEvent,
+    },
+    /// The end user, Nectar's team or the integrator acts on a connection.
+    Act {
+        /// The connection's index.
+        connection: usize,
+        /// What they do.
+        event: ConnectionEvent,
+    },
+    /// The integrator confirms or rejects an account.
+    Track {
+        /// The parent connection's index.
+        connection: usize,
+        /// The account's index within its connection.
+        account: usize,
+        /// `Confirmed` or `Rejected`.
+        event: AccountEvent,
+    },
+    /// The company becomes active (reactivated by Nectar support) or inactive.
+    Company(CompanyStatus),
 }
 
 /// The fixed "now" of the abstract week, and the last check a week ago.
@@ -130,15 +185,23 @@ fn now() -> Timestamp {
     Timestamp::UNIX_EPOCH + SignedDuration::from_hours(24 * 7 * 2900)
 }
 
-/// The visible account status as the spec and the crate's docs derive it, written
+/// Whether an account showing `status` was closed by its own lifecycle, so the spec never
+/// checks it again: `OLD_ACCOUNT` or `DUPLICATE`. (`CUSTOMER_NOT_TRACKED`, the spec's other
+/// terminal status, is the integrator's choice and has an invariant of its own.) Written
+/// from the spec, independently of the policy code.
+const fn closed_by_its_lifecycle(status: AccountStatus) -> bool {
+    matches!(status, AccountStatus::OldAccount | AccountStatus::Duplicate)
+}
+
+/// The visible account status as the spec and the core crate's docs derive it, written
 /// independently: company, then tracking, then the parent's credential error, then own.
 #[must_use]
 pub fn derived_account_status(
-    company_active: bool,
+    company: CompanyStatus,
     parent: &Connection,
     account: &Account,
 ) -> AccountStatus {
-    if !company_active {
+    if company == CompanyStatus::Inactive {
         AccountStatus::CompanyInactive
     } else if account.tracking() == nectar_lifecycle_core::TrackingStatus::Disabled {
         AccountStatus::CustomerNotTracked
@@ -161,7 +224,7 @@ impl SystemModel {
             accounts: vec![Account::new(); self.accounts],
         };
         SystemState {
-            company_active: true,
+            company: CompanyStatus::Active,
             connections: vec![slot; self.connections.max(1)],
             violations: Violations::default(),
         }
@@ -188,11 +251,7 @@ impl SystemModel {
     fn account_due(&self, account: &Account) -> bool {
         let status = account.status();
         match self.bug {
-            Some(SystemBug::RecheckTerminalAccounts)
-                if matches!(status, AccountStatus::OldAccount | AccountStatus::Duplicate) =>
-            {
-                true
-            }
+            Some(SystemBug::RecheckTerminalAccounts) if closed_by_its_lifecycle(status) => true,
             Some(SystemBug::PullUntrackedAccounts)
                 if status == AccountStatus::CustomerNotTracked =>
             {
@@ -218,8 +277,8 @@ impl SystemModel {
                     slot.logged_in = false;
                 }
             }
-            SystemAction::Check(c, event) => {
-                let slot = next.connections.get_mut(c)?;
+            SystemAction::Check { connection, event } => {
+                let slot = next.connections.get_mut(connection)?;
                 if event.origin() != EventOrigin::Check || !self.connection_due(slot) {
                     return None;
                 }
@@ -239,20 +298,24 @@ impl SystemModel {
                     slot.logged_in = t.to == ConnectionStatus::Connected;
                 }
             }
-            SystemAction::Pull(c, a, event) => {
-                let slot = next.connections.get_mut(c)?;
+            SystemAction::Pull {
+                connection,
+                account,
+                event,
+            } => {
+                let slot = next.connections.get_mut(connection)?;
                 // Pulls follow a successful check this week, while the connection is
                 // collected (the real policy), unless a bug ignores the overlays.
                 let logged_in = slot.logged_in
                     && (self.bug == Some(SystemBug::IgnoreOverlays)
                         || slot.connection.collection().is_collected());
                 let parent_shown = derived_status(&slot.connection);
-                let acc = slot.accounts.get_mut(a)?;
+                let acc = slot.accounts.get_mut(account)?;
                 if event.origin() != EventOrigin::Check || !logged_in || !self.account_due(acc) {
                     return None;
                 }
                 let shown = acc.status();
-                if matches!(shown, AccountStatus::OldAccount | AccountStatus::Duplicate) {
+                if closed_by_its_lifecycle(shown) {
                     next.violations.pulled_terminal = true;
                 } else if shown == AccountStatus::CustomerNotTracked {
                     next.violations.pulled_untracked = true;
@@ -264,39 +327,46 @@ impl SystemModel {
                     log(StepEdge::Account(acc.apply(event).ok()?));
                 }
             }
-            SystemAction::Act(c, event) => {
+            SystemAction::Act { connection, event } => {
                 if !matches!(
                     event.origin(),
                     EventOrigin::EndUser | EventOrigin::NectarTeam | EventOrigin::Integrator
                 ) {
                     return None;
                 }
-                let slot = next.connections.get_mut(c)?;
+                let slot = next.connections.get_mut(connection)?;
                 let before = slot.connection;
                 let t = slot.connection.apply(event).ok()?;
-                let reset = self.bug == Some(SystemBug::ActivateResets);
-                if monitor_restore(&mut slot.held, event, &before, &mut slot.connection, reset) {
+                if self.bug == Some(SystemBug::ActivateResets) && event == ConnectionEvent::Activate
+                {
+                    forget_held(&mut slot.connection);
+                }
+                if monitor_restore(&mut slot.held, event, &before, &slot.connection) {
                     next.violations.restore = true;
                 }
                 log(StepEdge::Connection(t));
             }
-            SystemAction::Track(c, a, event) => {
+            SystemAction::Track {
+                connection,
+                account,
+                event,
+            } => {
                 if event.origin() != EventOrigin::Integrator {
                     return None;
                 }
-                let acc = next.connections.get_mut(c)?.accounts.get_mut(a)?;
+                let acc = next
+                    .connections
+                    .get_mut(connection)?
+                    .accounts
+                    .get_mut(account)?;
                 log(StepEdge::Account(acc.apply(event).ok()?));
             }
-            SystemAction::Company(active) => {
-                if next.company_active == active {
+            SystemAction::Company(status) => {
+                if next.company == status {
                     return None;
                 }
-                next.company_active = active;
-                let event = if active {
-                    ConnectionEvent::CompanyReactivated
-                } else {
-                    ConnectionEvent::CompanyDeactivated
-                };
+                next.company = status;
+                let event = status.event();
                 for slot in &mut next.connections {
                     log(StepEdge::Connection(slot.connection.apply(event).ok()?));
                 }
@@ -312,7 +382,7 @@ impl SystemModel {
                 }
             }
         }
-        if self.symmetry {
+        if self.symmetry == Symmetry::Reduced {
             for slot in &mut next.connections {
                 slot.accounts.sort_unstable();
             }
@@ -332,30 +402,43 @@ impl Model for SystemModel {
 
     fn actions(&self, state: &SystemState, actions: &mut Vec<SystemAction>) {
         actions.push(SystemAction::Tick);
-        for (c, slot) in state.connections.iter().enumerate() {
+        for (connection, slot) in state.connections.iter().enumerate() {
             for &event in ConnectionEvent::ALL {
                 match event.origin() {
-                    EventOrigin::Check => actions.push(SystemAction::Check(c, event)),
+                    EventOrigin::Check => actions.push(SystemAction::Check { connection, event }),
                     EventOrigin::EndUser | EventOrigin::NectarTeam | EventOrigin::Integrator => {
-                        actions.push(SystemAction::Act(c, event));
+                        actions.push(SystemAction::Act { connection, event });
                     }
                     EventOrigin::ParentConnection | EventOrigin::Company => {}
                 }
             }
-            for a in 0..slot.accounts.len() {
+            for account in 0..slot.accounts.len() {
                 for &event in AccountEvent::ALL {
-                    match event.origin() {
-                        EventOrigin::Check => actions.push(SystemAction::Pull(c, a, event)),
-                        EventOrigin::Integrator => actions.push(SystemAction::Track(c, a, event)),
+                    let action = match event.origin() {
+                        EventOrigin::Check => SystemAction::Pull {
+                            connection,
+                            account,
+                            event,
+                        },
+                        EventOrigin::Integrator => SystemAction::Track {
+                            connection,
+                            account,
+                            event,
+                        },
                         EventOrigin::EndUser
                         | EventOrigin::NectarTeam
                         | EventOrigin::ParentConnection
-                        | EventOrigin::Company => {}
-                    }
+                        | EventOrigin::Company => continue,
+                    };
+                    actions.push(action);
                 }
             }
         }
-        actions.push(SystemAction::Company(!state.company_active));
+        // Only the change the company can make from here.
+        actions.push(SystemAction::Company(match state.company {
+            CompanyStatus::Active => CompanyStatus::Inactive,
+            CompanyStatus::Inactive => CompanyStatus::Active,
+        }));
     }
 
     fn next_state(&self, state: &SystemState, action: SystemAction) -> Option<SystemState> {
@@ -389,10 +472,10 @@ impl Model for SystemModel {
                 |_, s: &SystemState| {
                     s.connections.iter().all(|slot| {
                         slot.connection.status() == derived_status(&slot.connection)
-                            && slot.connection.is_company_active() == s.company_active
+                            && slot.connection.is_company_active()
+                                == (s.company == CompanyStatus::Active)
                             && slot.accounts.iter().all(|a| {
-                                a.status()
-                                    == derived_account_status(s.company_active, &slot.connection, a)
+                                a.status() == derived_account_status(s.company, &slot.connection, a)
                             })
                     })
                 },
@@ -402,7 +485,8 @@ impl Model for SystemModel {
                 |_, s: &SystemState| {
                     s.connections.iter().all(|slot| {
                         slot.accounts.iter().all(|a| {
-                            let tracked_and_active = s.company_active && a.tracking().is_tracked();
+                            let tracked_and_active =
+                                s.company == CompanyStatus::Active && a.tracking().is_tracked();
                             (a.status() == AccountStatus::WorkflowNotAccessible)
                                 == (tracked_and_active
                                     && slot.connection.operational_status().is_credential_error())

@@ -1,11 +1,8 @@
-//! `cargo lifecycle <command>`: model checking, the Explorer, and generated diagrams.
+//! `cargo lifecycle <command>`: model checking, the Stateright Explorer, and a scaling row.
 //!
 //! ```text
 //! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry]
 //! cargo lifecycle explore [--model documented|operational|system] [--addr 127.0.0.1:3000]
-//! cargo lifecycle diagram [--rules documented|operational] [--format mermaid|dot|markdown]
-//!                         [--accounts] [--overlays]
-//! cargo lifecycle docs        # docs/transitions.md
 //! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]
 //! ```
 
@@ -13,15 +10,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use nectar_lifecycle_core::Rules;
-use nectar_lifecycle_core::render::{self, Format};
-use nectar_lifecycle_models::{ConnectionModel, SystemModel, check_all, findings};
+use nectar_lifecycle_models::{ConnectionModel, Symmetry, SystemModel, check_all, findings};
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
   lifecycle check [--connections C] [--accounts K] [--no-symmetry]
   lifecycle explore [--model documented|operational|system] [--addr HOST:PORT]
-  lifecycle diagram [--rules documented|operational] [--format mermaid|dot|markdown] [--accounts] [--overlays]
-  lifecycle docs
   lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]";
 
 /// Flags as `--name value` pairs (and bare `--name` switches).
@@ -57,11 +51,6 @@ fn main() -> ExitCode {
         "check" => check(&args),
         "explore" => explore(&args),
         "scale" => scale(&args),
-        "diagram" => diagram(&args),
-        "docs" => {
-            print!("{}", render::transitions_document());
-            Ok(true)
-        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(true)
@@ -82,7 +71,11 @@ fn system_from(args: &Args) -> Result<SystemModel, String> {
     Ok(SystemModel {
         connections: args.number("--connections", 1)?.max(1),
         accounts: args.number("--accounts", 3)?,
-        symmetry: !args.switch("--no-symmetry"),
+        symmetry: if args.switch("--no-symmetry") {
+            Symmetry::Unreduced
+        } else {
+            Symmetry::Reduced
+        },
         bug: None,
     })
 }
@@ -149,35 +142,13 @@ fn scale(args: &Args) -> Result<bool, String> {
         "| {} | {} | {} | {} | {} | {:.2} |",
         model.connections,
         model.accounts,
-        if model.symmetry { "sorted" } else { "none" },
+        match model.symmetry {
+            Symmetry::Reduced => "reduced",
+            Symmetry::Unreduced => "unreduced",
+        },
         checker.unique_state_count(),
         checker.state_count(),
         start.elapsed().as_secs_f64()
     );
-    Ok(true)
-}
-
-fn diagram(args: &Args) -> Result<bool, String> {
-    let rules = match args.value("--rules").unwrap_or("documented") {
-        "documented" => Rules::Documented,
-        "operational" => Rules::Operational,
-        other => {
-            return Err(format!(
-                "unknown rules {other:?}: documented or operational"
-            ));
-        }
-    };
-    let format: Format = args
-        .value("--format")
-        .unwrap_or("mermaid")
-        .parse()
-        .map_err(|_| "unknown format: mermaid, dot or markdown".to_owned())?;
-    let text = match (args.switch("--accounts"), args.switch("--overlays")) {
-        (false, false) => render::connection_diagram(rules, format),
-        (false, true) => render::overlay_diagram(format),
-        (true, false) => render::account_diagram(format),
-        (true, true) => render::account_overlay_diagram(format),
-    };
-    print!("{text}");
     Ok(true)
 }

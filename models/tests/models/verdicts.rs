@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use nectar_lifecycle_core::{Connection, ConnectionStatus as S, Rules};
 use nectar_lifecycle_models::{
-    ConnectionModel, ModelReport, StepEdge, SystemModel, check_connection, check_system,
+    ConnectionModel, ModelReport, StepEdge, Symmetry, SystemModel, check_connection, check_system,
 };
 use stateright::Model;
 
@@ -102,12 +102,12 @@ fn system_model_with_one_account() {
 fn symmetry_reduction_changes_no_verdict() {
     let reduced = check_system(SystemModel {
         accounts: 2,
-        symmetry: true,
+        symmetry: Symmetry::Reduced,
         ..SystemModel::default()
     });
     let full = check_system(SystemModel {
         accounts: 2,
-        symmetry: false,
+        symmetry: Symmetry::Unreduced,
         ..SystemModel::default()
     });
     assert_eq!(reduced.unique_states, 104_760);

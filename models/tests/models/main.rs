@@ -1,0 +1,6 @@
+//! The models: their verdicts and state counts, every property shown able to fail by a
+//! broken variant, and the Explorer.
+
+mod broken_variants;
+mod explorer;
+mod verdicts;
