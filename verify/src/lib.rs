@@ -1,13 +1,14 @@
-//! Verifying Nectar's webhook signatures (Svix / Standard Webhooks), behind the `verify`
-//! cargo feature.
+//! Verifying Nectar's webhook signatures (Svix / Standard Webhooks).
 //!
 //! Nectar delivers webhooks through [Svix], and every incoming webhook must be verified
 //! before its body is trusted: anyone who learns the endpoint's URL can post to it. This
-//! module does the verification as a pure function of the raw body bytes, the request's
+//! crate does the verification as a pure function of the raw body bytes, the request's
 //! headers, the endpoint's secret(s) and the time `now`. It reads no clock, does no I/O and
 //! needs no HTTP stack: the headers are any iterator of name/value pairs, so `http`'s
 //! `HeaderMap` (and therefore axum's and actix-web's), a `Vec<(String, String)>` or an array
-//! of `&str` pairs all fit without this crate depending on them.
+//! of `&str` pairs all fit without this crate depending on them. It knows nothing of the
+//! lifecycle: the `nectar-lifecycle` crate re-exports it as `nectar_lifecycle::verify`
+//! behind its `verify` feature.
 //!
 //! # The scheme
 //!
@@ -31,51 +32,67 @@
 //! TLS stack (rustls by default), all for a computation that needs one hash function. Its
 //! `Webhook::verify` also reads the system clock, so the replay check cannot be tested or
 //! replayed deterministically, and it only accepts `http::HeaderMap`. This crate promises no
-//! I/O and no clock; the `verify` feature adds three small RustCrypto/base64 crates (`hmac`,
-//! `sha2`, `base64`) and nothing else.
+//! I/O and no clock, and depends on three small RustCrypto/base64 crates (`hmac`, `sha2`,
+//! `base64`) besides `jiff` and `thiserror`.
 //!
 //! # A handler: verify first, then parse the same bytes
 //!
+//! Verification comes before anything reads the body. What it returns, [`Verified`], carries
+//! the message id that Svix keeps across retries: hand [`Verified::id`] on with the body,
+//! unchanged, to the parser. (With `nectar-lifecycle-webhook`, the body goes to its `parse`
+//! and the id to its `reconcile`, which recognises redeliveries by it.)
+//!
 //! ```
-//! # #[cfg(feature = "json")] {
-//! use jiff::Timestamp;
-//! use nectar_lifecycle_verify::{Verifier, WebhookSecret};
-//! use nectar_lifecycle::webhook::{self, Decision, reconcile};
+//! use jiff::{SignedDuration, Timestamp};
+//! use nectar_lifecycle_verify::{Verifier, VerifyError, WebhookSecret};
 //!
-//! // Once, at start-up, from the endpoint's configuration.
-//! let secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
-//! let verifier = Verifier::new(secret);
-//!
-//! fn handle(
+//! /// Authenticates one delivery and returns the message id to hand on with `body`.
+//! fn authenticate(
 //!     verifier: &Verifier,
 //!     headers: &[(String, String)],
 //!     body: &[u8],
 //!     now: Timestamp,
-//! ) -> Result<Decision, Box<dyn std::error::Error>> {
+//! ) -> Result<String, VerifyError> {
 //!     // Nothing in the body is trusted before this line.
 //!     let verified = verifier.verify(body, headers.iter().map(|(k, v)| (k, v)), now)?;
-//!     let event = webhook::parse(body)?;
-//!     // The verified message id feeds duplicate detection.
-//!     Ok(reconcile(None, Some(&verified.id), &event))
+//!     // Parse `body` (these bytes, never re-serialized) and pass the id on with it.
+//!     Ok(verified.id)
 //! }
 //!
-//! let body = br#"{"eventType":"connection.updated.v2","protectedChanges":["status"],
-//!   "old":{"status":"CONNECTED"},"id":"a6c70a54","status":"PASSWORD_INCORRECT",
-//!   "statusLastUpdateTime":"2026-11-25T09:00:00Z"}"#;
-//! let now: Timestamp = "2026-11-25T09:00:30Z".parse()?;
-//! # // What Nectar (through Svix) would send: a test double signs with the same secret.
-//! # let sent = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse::<WebhookSecret>()?
-//! #     .sign("msg_2pG3sx7Kq", "2026-11-25T09:00:01Z".parse()?, body);
-//! # let headers: Vec<(String, String)> =
-//! #     sent.iter().map(|(name, value)| (name.to_owned(), value)).collect();
-//! assert!(matches!(handle(&verifier, &headers, body, now)?, Decision::Apply { .. }));
+//! // Once, at start-up, from the endpoint's configuration.
+//! let secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
+//! let verifier = Verifier::new(secret.clone());
+//!
+//! // What Nectar sends; here `WebhookSecret::sign` plays Nectar with the same secret.
+//! let body = br#"{"eventType":"connection.updated.v2","id":"a6c70a54","status":"CONNECTED"}"#;
+//! let sent_at: Timestamp = "2026-11-25T09:00:01Z".parse()?;
+//! let headers: Vec<(String, String)> = secret
+//!     .sign("msg_2pG3sx7Kq", sent_at, body)
+//!     .iter()
+//!     .map(|(name, value)| (name.to_owned(), value))
+//!     .collect();
+//!
+//! let now = sent_at + SignedDuration::from_secs(30);
+//! assert_eq!(authenticate(&verifier, &headers, body, now)?, "msg_2pG3sx7Kq");
+//!
+//! // A retry a minute later carries the same id: the receiver's duplicate detection keys on it.
+//! let retry = now + SignedDuration::from_mins(1);
+//! assert_eq!(authenticate(&verifier, &headers, body, retry)?, "msg_2pG3sx7Kq");
 //!
 //! // One changed byte, and the handler refuses the request before parsing it.
 //! let mut forged = body.to_vec();
 //! forged[40] ^= 1;
-//! let err = handle(&verifier, &headers, &forged, now).unwrap_err();
-//! assert!(err.to_string().starts_with("no signature matched"));
-//! # }
+//! assert_eq!(
+//!     authenticate(&verifier, &headers, &forged, now),
+//!     Err(VerifyError::NoMatchingSignature { candidates: 1 })
+//! );
+//!
+//! // Replayed an hour later, the same request is refused as too old.
+//! let replay = now + SignedDuration::from_hours(1);
+//! assert!(matches!(
+//!     authenticate(&verifier, &headers, body, replay),
+//!     Err(VerifyError::TimestampTooOld { .. })
+//! ));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -99,17 +116,20 @@
 //!   a timestamp must be ASCII digits only (no sign, no spaces, no fraction) that fit an
 //!   `i64` and jiff's range; a signature entry must be `v1,` plus standard, padded base64
 //!   of exactly 32 bytes, and any other entry (unpadded, other alphabet, truncated, non-UTF-8)
-//!   simply never matches.
+//!   simply never matches. A malformed id or timestamp is refused with the header's name and
+//!   its value as received (bytes outside printable ASCII escaped, at most
+//!   [`SHOWN_VALUE_BYTES`] of them shown).
 //! * **Secrets.** [`WebhookSecret::new`] (and `FromStr`) require the `whsec_` prefix, so a
 //!   pasted public key (`whpk_`), an asymmetric secret (`whsk_`) or a random string is a
 //!   clear error at start-up rather than every webhook failing later; the bare base64 form
 //!   is accepted only through the explicit [`WebhookSecret::from_base64`]. Surrounding ASCII
 //!   whitespace (a newline from a secrets file) is trimmed. The decoded key must be at least
 //!   [`MIN_SECRET_BYTES`] (24) bytes, the minimum of the Standard Webhooks specification and
-//!   of Svix's server; no maximum is imposed (Svix allows up to 75 bytes).
-//! * **Comparison** is constant-time (`Mac::verify_slice`, built on `ctutils`' `CtEq`) against
-//!   the decoded signature bytes; which entry or which secret matched may leak through
-//!   timing, the expected MAC does not.
+//!   of Svix's server; no maximum is imposed (Svix allows up to 75 bytes). A key longer than
+//!   SHA-256's 64-byte block is hashed first, as HMAC (RFC 2104) prescribes.
+//! * **Comparison** is constant-time (`hmac`'s `Mac::verify_slice`) against the decoded
+//!   signature bytes; which entry or which secret matched may leak through timing, the
+//!   expected MAC does not.
 //! * **Errors** never contain the secret, the key or the expected signature, and a secret's
 //!   `Debug` is `WebhookSecret(<redacted>)`. The key itself is held only as HMAC's
 //!   pre-hashed pad state.
@@ -121,11 +141,12 @@ use core::str::FromStr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use hmac::digest::Key;
 use hmac::{Hmac, KeyInit, Mac};
 use jiff::fmt::StdFmtWrite;
 use jiff::fmt::friendly::{FractionalUnit, SpanPrinter};
 use jiff::{SignedDuration, Timestamp};
-use sha2::Sha256;
+use sha2::{Digest as _, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -139,14 +160,26 @@ pub const SECRET_PREFIX: &str = "whsec_";
 /// The shortest key (decoded bytes) a [`WebhookSecret`] accepts: 24.
 pub const MIN_SECRET_BYTES: usize = 24;
 
-/// The signature version this module produces and checks.
+/// The most bytes of a malformed header value a [`VerifyError`] shows: 64. A value is sent by
+/// whoever posts to the endpoint, so an error (and the log line it ends up in) stays short.
+pub const SHOWN_VALUE_BYTES: usize = 64;
+
+/// The signature version this crate produces and checks.
 const VERSION_PREFIX: &[u8] = b"v1,";
 
 /// An HMAC-SHA256 tag is 32 bytes, 44 characters of padded base64.
 const SIGNATURE_BYTES: usize = 32;
 const SIGNATURE_BASE64_LEN: usize = 44;
 
-/// One of the three signature headers.
+/// One of the three signature headers, each under two names.
+///
+/// ```
+/// use nectar_lifecycle_verify::Header;
+///
+/// let names: Vec<_> = Header::ALL.iter().map(|h| (h.svix_name(), h.webhook_name())).collect();
+/// assert_eq!(names[1], ("svix-timestamp", "webhook-timestamp"));
+/// assert_eq!(Header::Signature.to_string(), "svix-signature");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Header {
     /// The message id: `svix-id` or `webhook-id`.
@@ -189,7 +222,19 @@ impl fmt::Display for Header {
     }
 }
 
-/// Why a string is not a webhook signing secret. The message never contains the secret.
+/// Why a string is not a webhook signing secret. The message never contains the secret, so
+/// it names the key's length at most.
+///
+/// ```
+/// use nectar_lifecycle_verify::{SecretError, WebhookSecret};
+///
+/// let err = WebhookSecret::new("whsec_bm90LXZhbGlkCg==").err();
+/// assert_eq!(err, Some(SecretError::TooShort { len: 10 }));
+/// assert_eq!(
+///     err.map(|e| e.to_string()).as_deref(),
+///     Some("the webhook secret's key is 10 bytes; at least 24 are required")
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 pub enum SecretError {
     /// The secret does not start with `whsec_`.
@@ -221,7 +266,7 @@ pub enum SecretError {
 ///
 /// // The bare base64 form only through the explicit constructor:
 /// let bare = "C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-/// assert_eq!(WebhookSecret::new(bare).unwrap_err(), SecretError::MissingPrefix);
+/// assert_eq!(WebhookSecret::new(bare).err(), Some(SecretError::MissingPrefix));
 /// assert!(WebhookSecret::from_base64(bare).is_ok());
 /// # Ok::<(), SecretError>(())
 /// ```
@@ -247,6 +292,17 @@ impl WebhookSecret {
     /// Parses the bare base64 key, without the `whsec_` prefix (trimming surrounding ASCII
     /// whitespace).
     ///
+    /// ```
+    /// use nectar_lifecycle_verify::{SecretError, WebhookSecret};
+    ///
+    /// assert!(WebhookSecret::from_base64("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n").is_ok());
+    /// // Unpadded base64 is not what Svix issues.
+    /// assert_eq!(
+    ///     WebhookSecret::from_base64("KioqKioqKioqKioqKioqKioqKioqKioqKioqKio").err(),
+    ///     Some(SecretError::NotBase64)
+    /// );
+    /// ```
+    ///
     /// # Errors
     /// [`SecretError::NotBase64`] or [`SecretError::TooShort`].
     pub fn from_base64(key: &str) -> Result<Self, SecretError> {
@@ -256,7 +312,20 @@ impl WebhookSecret {
         Self::from_bytes(&key)
     }
 
-    /// Uses `key` as the HMAC key directly (the already-decoded bytes).
+    /// Uses `key` as the HMAC key directly (the already-decoded bytes). Any length from
+    /// [`MIN_SECRET_BYTES`] up is accepted; a key longer than SHA-256's 64-byte block is
+    /// hashed first, as HMAC (RFC 2104) prescribes.
+    ///
+    /// ```
+    /// use nectar_lifecycle_verify::{SecretError, WebhookSecret};
+    ///
+    /// assert!(WebhookSecret::from_bytes(&[7; 24]).is_ok());
+    /// assert!(WebhookSecret::from_bytes(&[7; 100]).is_ok());
+    /// assert_eq!(
+    ///     WebhookSecret::from_bytes(b"too short").err(),
+    ///     Some(SecretError::TooShort { len: 9 })
+    /// );
+    /// ```
     ///
     /// # Errors
     /// [`SecretError::TooShort`] for a key shorter than [`MIN_SECRET_BYTES`].
@@ -264,10 +333,9 @@ impl WebhookSecret {
         if key.len() < MIN_SECRET_BYTES {
             return Err(SecretError::TooShort { len: key.len() });
         }
-        // HMAC accepts keys of any length; the error branch is unreachable in practice.
-        let mac = HmacSha256::new_from_slice(key)
-            .map_err(|_| SecretError::TooShort { len: key.len() })?;
-        Ok(Self { mac })
+        Ok(Self {
+            mac: HmacSha256::new(&block_key(key)),
+        })
     }
 
     /// Signs `body` as Nectar (through Svix) would, for test doubles of Nectar.
@@ -280,7 +348,6 @@ impl WebhookSecret {
     /// use jiff::Timestamp;
     /// use nectar_lifecycle_verify::WebhookSecret;
     ///
-    /// // Standard Webhooks' published test vector (libraries/go/webhook_test.go).
     /// let secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
     /// let headers = secret.sign(
     ///     "msg_p5jXN8AQM9LWM0D4loKWxJek",
@@ -340,6 +407,21 @@ impl fmt::Debug for WebhookSecret {
 }
 
 /// The headers of a signed webhook, as [`WebhookSecret::sign`] produces them.
+///
+/// ```
+/// use jiff::Timestamp;
+/// use nectar_lifecycle_verify::WebhookSecret;
+///
+/// let secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
+/// let signed = secret.sign("msg_1", Timestamp::from_second(1614265330)?, b"{}");
+/// assert_eq!(signed.timestamp_header(), "1614265330");
+///
+/// let svix: Vec<&str> = signed.iter().map(|(name, _)| name).collect();
+/// assert_eq!(svix, ["svix-id", "svix-timestamp", "svix-signature"]);
+/// let white_labelled: Vec<&str> = signed.iter_webhook().map(|(name, _)| name).collect();
+/// assert_eq!(white_labelled, ["webhook-id", "webhook-timestamp", "webhook-signature"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHeaders {
     /// The message id (`svix-id`).
@@ -382,6 +464,21 @@ impl SignedHeaders {
 
     /// Adds a signature by `secret` over the same id, timestamp and `body`, as Svix does
     /// while an endpoint's secret is being rotated.
+    ///
+    /// ```
+    /// use jiff::Timestamp;
+    /// use nectar_lifecycle_verify::{Verifier, WebhookSecret};
+    ///
+    /// let old: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
+    /// let new: WebhookSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".parse()?;
+    /// let at = Timestamp::from_second(1649367553)?;
+    /// let signed = old.sign("msg_1", at, b"{}").and_signed_with(&new, b"{}");
+    /// assert_eq!(signed.signature.split(' ').count(), 2);
+    ///
+    /// // A receiver that already knows only the new secret accepts it.
+    /// assert!(Verifier::new(new).verify(b"{}", signed.iter(), at).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn and_signed_with(mut self, secret: &WebhookSecret, body: &[u8]) -> Self {
         let signature = secret.signature(&self.id, &self.timestamp_header(), body);
@@ -396,9 +493,9 @@ impl SignedHeaders {
 /// What a successful verification establishes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Verified {
-    /// The message id, for duplicate detection:
-    /// [`reconcile(stored, Some(&verified.id), &event)`](crate::webhook::reconcile).
-    /// Retries of one message keep its id.
+    /// The message id (`svix-id`). Retries of one message keep its id, so it is the key for
+    /// duplicate detection: `nectar-lifecycle-webhook`'s `reconcile` takes it as the event
+    /// id.
     pub id: String,
     /// When the message was signed (whole seconds).
     pub timestamp: Timestamp,
@@ -408,7 +505,26 @@ pub struct Verified {
 }
 
 /// Why a webhook failed verification. No message contains the secret or the expected
-/// signature.
+/// signature; a malformed header is named with its value as received.
+///
+/// ```
+/// use jiff::Timestamp;
+/// use nectar_lifecycle_verify::{Verifier, VerifyError};
+///
+/// let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?);
+/// let headers = [
+///     ("webhook-id", "msg_1"),
+///     ("webhook-timestamp", "1.6e9"),
+///     ("webhook-signature", "v1,AAAA"),
+/// ];
+/// let expected = VerifyError::MalformedTimestamp {
+///     name: "webhook-timestamp",
+///     value: "1.6e9".to_owned(),
+/// };
+/// assert_eq!(verifier.verify(b"{}", headers, Timestamp::UNIX_EPOCH), Err(expected.clone()));
+/// assert!(expected.to_string().starts_with(r#"the `webhook-timestamp` header "1.6e9" is not"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
     /// A required header is absent (under both its names).
@@ -418,11 +534,23 @@ pub enum VerifyError {
     #[error("the `{}` header appears more than once", .0.svix_name())]
     DuplicateHeader(Header),
     /// The id header is empty or not UTF-8.
-    #[error("the `svix-id` header is empty or not UTF-8")]
-    MalformedId,
+    #[error("the `{name}` header \"{value}\" is not a message id: it must be non-empty UTF-8")]
+    MalformedId {
+        /// The header's name as matched: `svix-id` or `webhook-id`.
+        name: &'static str,
+        /// The value as received, bytes outside printable ASCII escaped (`\xff`), cut after
+        /// [`SHOWN_VALUE_BYTES`] bytes (then ending in `...`).
+        value: String,
+    },
     /// The timestamp header is not integer Unix seconds (digits only, within range).
-    #[error("the `svix-timestamp` header is not a non-negative integer number of Unix seconds")]
-    MalformedTimestamp,
+    #[error("the `{name}` header \"{value}\" is not a non-negative integer number of Unix seconds")]
+    MalformedTimestamp {
+        /// The header's name as matched: `svix-timestamp` or `webhook-timestamp`.
+        name: &'static str,
+        /// The value as received, bytes outside printable ASCII escaped (`\xff`), cut after
+        /// [`SHOWN_VALUE_BYTES`] bytes (then ending in `...`).
+        value: String,
+    },
     /// The timestamp is more than the tolerance before `now`: a replay or a stale delivery.
     #[error(
         "webhook timestamp {timestamp} is {age} before now ({now}), beyond the tolerance of {limit}",
@@ -487,7 +615,6 @@ impl fmt::Display for Friendly {
 /// use jiff::{SignedDuration, Timestamp};
 /// use nectar_lifecycle_verify::{Verifier, VerifyError};
 ///
-/// // Svix's published test vector (svix/svix-webhooks, rust/src/webhooks.rs).
 /// let old = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
 /// let new = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".parse()?;
 /// let verifier = Verifier::new(old)
@@ -538,6 +665,17 @@ impl Verifier {
 
     /// Sets how far a timestamp may be from `now`, in either direction, to be accepted (the
     /// bound itself included). A negative tolerance counts as zero.
+    ///
+    /// ```
+    /// use jiff::SignedDuration;
+    /// use nectar_lifecycle_verify::{Verifier, DEFAULT_TOLERANCE};
+    ///
+    /// let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?);
+    /// assert_eq!(verifier.tolerance(), DEFAULT_TOLERANCE);
+    /// let strict = verifier.with_tolerance(SignedDuration::from_secs(-1));
+    /// assert_eq!(strict.tolerance(), SignedDuration::ZERO);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_tolerance(mut self, tolerance: SignedDuration) -> Self {
         self.tolerance = if tolerance.is_negative() {
@@ -563,11 +701,11 @@ impl Verifier {
     /// Verifies a webhook from its raw `body`, its `headers` (any name/value pairs; names
     /// are matched case-insensitively, other headers are ignored) and the time `now`.
     ///
-    /// On success the body is authentic and fresh; parse the same bytes with
-    /// [`webhook::parse`](crate::webhook) and pass [`Verified::id`] to `reconcile`.
+    /// On success the body is authentic and fresh: parse these same bytes, and keep
+    /// [`Verified::id`] for duplicate detection.
     ///
     /// # Errors
-    /// [`VerifyError`], naming the first check that failed (see the [module](self) docs for
+    /// [`VerifyError`], naming the first check that failed (see the [crate] docs for
     /// the order).
     pub fn verify<I, K, V>(
         &self,
@@ -581,15 +719,22 @@ impl Verifier {
         V: AsRef<[u8]>,
     {
         let found = Found::collect(headers);
-        let id = found.id.single(Header::Id)?;
-        let raw_timestamp = found.timestamp.single(Header::Timestamp)?;
+        let (id_name, raw_id) = found.id.single(Header::Id)?;
+        let (timestamp_name, raw_timestamp) = found.timestamp.single(Header::Timestamp)?;
         let signatures = found.signature.all(Header::Signature)?;
 
-        let id = core::str::from_utf8(id)
+        let id = core::str::from_utf8(raw_id)
             .ok()
             .filter(|id| !id.is_empty())
-            .ok_or(VerifyError::MalformedId)?;
-        let timestamp = parse_timestamp(raw_timestamp).ok_or(VerifyError::MalformedTimestamp)?;
+            .ok_or_else(|| VerifyError::MalformedId {
+                name: id_name,
+                value: shown(raw_id),
+            })?;
+        let timestamp =
+            parse_timestamp(raw_timestamp).ok_or_else(|| VerifyError::MalformedTimestamp {
+                name: timestamp_name,
+                value: shown(raw_timestamp),
+            })?;
         self.check_freshness(timestamp, now)?;
 
         let candidates: Vec<Vec<u8>> = signatures
@@ -644,8 +789,6 @@ impl Verifier {
 /// use jiff::Timestamp;
 /// use nectar_lifecycle_verify::{self as verify, VerifyError};
 ///
-/// // Standard Webhooks' published test vector, also the example on Svix's
-/// // "Verifying Manually" page.
 /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// let body = br#"{"test": 2432232314}"#;
 /// let headers = vec![
@@ -689,27 +832,29 @@ struct Seen {
 }
 
 impl Seen {
-    /// The values under the `svix-` name if any, else under the `webhook-` name.
-    fn chosen(&self) -> &[Vec<u8>] {
+    /// The name and values of `header` under its `svix-` name if any, else under its
+    /// `webhook-` name.
+    fn chosen(&self, header: Header) -> (&'static str, &[Vec<u8>]) {
         if self.svix.is_empty() {
-            &self.webhook
+            (header.webhook_name(), &self.webhook)
         } else {
-            &self.svix
+            (header.svix_name(), &self.svix)
         }
     }
 
-    fn single(&self, header: Header) -> Result<&[u8], VerifyError> {
-        match self.chosen() {
-            [] => Err(VerifyError::MissingHeader(header)),
-            [value] => Ok(value),
+    /// The one value of `header`, with the name it came under.
+    fn single(&self, header: Header) -> Result<(&'static str, &[u8]), VerifyError> {
+        match self.chosen(header) {
+            (_, []) => Err(VerifyError::MissingHeader(header)),
+            (name, [value]) => Ok((name, value)),
             _ => Err(VerifyError::DuplicateHeader(header)),
         }
     }
 
     fn all(&self, header: Header) -> Result<&[Vec<u8>], VerifyError> {
-        match self.chosen() {
-            [] => Err(VerifyError::MissingHeader(header)),
-            values => Ok(values),
+        match self.chosen(header) {
+            (_, []) => Err(VerifyError::MissingHeader(header)),
+            (_, values) => Ok(values),
         }
     }
 }
@@ -747,6 +892,36 @@ impl Found {
         }
         found
     }
+}
+
+/// The key as HMAC uses it, one SHA-256 block (64 bytes) long, as RFC 2104 defines it: a
+/// longer key is replaced by its SHA-256 hash, and either is padded with zeros. Building the
+/// block here lets HMAC's infallible constructor take it, so no length can be refused.
+fn block_key(key: &[u8]) -> Key<HmacSha256> {
+    let mut block = Key::<HmacSha256>::default();
+    let hashed;
+    let key = if key.len() > block.len() {
+        hashed = Sha256::digest(key);
+        hashed.as_slice()
+    } else {
+        key
+    };
+    // `key` is at most one block long here; the rest of the block stays zero.
+    for (byte, &k) in block.iter_mut().zip(key) {
+        *byte = k;
+    }
+    block
+}
+
+/// A header value for an error message: printable ASCII as is, other bytes escaped (`\xff`,
+/// and `\"` for a quote), cut after [`SHOWN_VALUE_BYTES`] bytes with `...`.
+fn shown(value: &[u8]) -> String {
+    let head = value.get(..SHOWN_VALUE_BYTES).unwrap_or(value);
+    let mut shown = head.escape_ascii().to_string();
+    if head.len() < value.len() {
+        shown.push_str("...");
+    }
+    shown
 }
 
 /// Integer Unix seconds: ASCII digits only, within `i64` and jiff's range.

@@ -5,14 +5,18 @@
 //! for something it does not know:
 //!
 //! * statuses are [`Reported`]: a value the crate does not know is kept as
-//!   [`Reported::Unknown`] (named so it cannot be confused with `OTHER_ERROR`), because
-//!   Nectar adds statuses over time and its event catalog types `status` as a plain string
-//!   (the lesson of async-stripe PR #793 and Going.Plaid #50);
+//!   [`Reported::Unknown`] (named so it cannot be confused with `OTHER_ERROR`). Nectar adds
+//!   statuses over time and its event catalog types `status` as a plain string, so a closed
+//!   enum would turn the first delivery of a new status into a parse error, and with it
+//!   every retry of that delivery: API clients that deserialize a provider's statuses into
+//!   a closed enum have broken that way when the provider added one;
 //! * unknown fields are ignored, optional fields are optional, `isDuplicated` is accepted as
 //!   a boolean or a string, and the RFC 3339 timestamps may be null;
 //! * malformed input is a typed [`WebhookError`] naming the field, never a panic.
 //!
-//! The flow of a handler:
+//! The flow of a handler: verify the signature first (`nectar-lifecycle-verify`), then parse
+//! the same bytes, and pass the verified message id (`svix-id`) to [`reconcile`], which
+//! recognises a redelivery by it.
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
@@ -38,7 +42,7 @@
 //! }
 //! # assert!(stored.is_some());
 //! # }
-//! # Ok::<(), nectar_lifecycle_webhook::WebhookError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod assess;

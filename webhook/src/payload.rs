@@ -17,11 +17,13 @@ use nectar_lifecycle_core::{AccountStatus, ConnectionStatus, TrackingStatus, clo
 /// use nectar_lifecycle_core::ConnectionStatus;
 /// use nectar_lifecycle_webhook::Reported;
 ///
-/// let known: Reported<ConnectionStatus> = serde_json::from_str(r#""CONNECTED""#).unwrap();
+/// let known: Reported<ConnectionStatus> = serde_json::from_str(r#""CONNECTED""#)?;
 /// assert_eq!(known.known(), Some(ConnectionStatus::Connected));
-/// let new: Reported<ConnectionStatus> = serde_json::from_str(r#""PAUSED_BY_PROVIDER""#).unwrap();
+/// let new: Reported<ConnectionStatus> = serde_json::from_str(r#""PAUSED_BY_PROVIDER""#)?;
 /// assert_eq!(new, Reported::Unknown("PAUSED_BY_PROVIDER".into()));
 /// assert_eq!(new.as_str(), "PAUSED_BY_PROVIDER");
+/// assert_eq!(new.to_string(), "PAUSED_BY_PROVIDER (unknown)");
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Reported<S> {
@@ -78,7 +80,8 @@ impl<'de, S: FromStr> Deserialize<'de> for Reported<S> {
         impl<S: FromStr> Visitor<'_> for ReportedVisitor<S> {
             type Value = Reported<S>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a status string")
+                // Also the event type's: the field's path says which.
+                f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Reported<S>, E> {
                 Ok(v.parse()
@@ -117,6 +120,14 @@ pub enum Duplicated {
 impl Duplicated {
     /// The flag as a boolean: the boolean form, or the strings `"true"`/`"false"` (any
     /// case); `None` for other strings.
+    ///
+    /// ```
+    /// use nectar_lifecycle_webhook::Duplicated;
+    ///
+    /// assert_eq!(Duplicated::Bool(true).as_bool(), Some(true));
+    /// assert_eq!(Duplicated::Text("FALSE".into()).as_bool(), Some(false));
+    /// assert_eq!(Duplicated::Text("maybe".into()).as_bool(), None);
+    /// ```
     #[must_use]
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -238,9 +249,10 @@ macro_rules! connection_fields {
             $($(#[$meta])* pub $field: $ty,)*
         }
 
-        /// The body as it is on the wire: the envelope and the connection, flat.
+        /// The body as it is on the wire: the envelope and the connection, flat. (serde's
+        /// messages would otherwise name this private type: "expected struct WebhookBody".)
         #[derive(Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[serde(rename_all = "camelCase", expecting = "a connection webhook object")]
         struct WebhookBody {
             event_type: Reported<EventType>,
             #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
@@ -407,7 +419,25 @@ impl Webhook {
 #[cfg(feature = "json")]
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// A webhook body that cannot be read.
+/// A webhook body that cannot be read: what was expected, and where it went wrong.
+///
+/// ```
+/// use nectar_lifecycle_webhook::{self as webhook, WebhookError};
+///
+/// let body = br#"{"eventType":"connection.validated.v2","id":"c1","status":"CONNECTED",
+///   "accounts":[{"isTracked":"yes"}]}"#;
+/// assert_eq!(
+///     webhook::parse(body),
+///     Err(WebhookError::Invalid {
+///         field: "accounts[0].isTracked".to_owned(),
+///         message: "invalid type: string \"yes\", expected a boolean".to_owned(),
+///     })
+/// );
+/// assert!(matches!(
+///     webhook::parse(br#"{"eventType":"#),
+///     Err(WebhookError::Malformed { line: 1, column: 13, .. })
+/// ));
+/// ```
 #[cfg(feature = "json")]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WebhookError {
@@ -419,14 +449,14 @@ pub enum WebhookError {
         /// The limit.
         max: usize,
     },
-    /// The body is not JSON (or is truncated).
+    /// The body is not JSON (or is truncated, or has something after the JSON value).
     #[error("webhook body is not valid JSON at line {line}, column {column}: {message}")]
     Malformed {
-        /// Where.
+        /// The line where reading stopped, from 1.
         line: usize,
-        /// Where.
+        /// The column where reading stopped, from 1 (0 at the very start of a line).
         column: usize,
-        /// serde_json's message.
+        /// serde_json's message, without its position.
         message: String,
     },
     /// The JSON does not have the shape of a connection webhook: a required field is
@@ -435,12 +465,25 @@ pub enum WebhookError {
     Invalid {
         /// The path of the field, like `accounts[0].isTracked` (`.` for the body itself).
         field: String,
-        /// What is wrong with it.
+        /// What is wrong with it: serde_json's message, without its position.
         message: String,
     },
 }
 
 /// Parses a connection webhook body (the raw bytes, after verification).
+///
+/// ```
+/// use nectar_lifecycle_core::ConnectionStatus;
+/// use nectar_lifecycle_webhook::{self as webhook, EventType, Reported};
+///
+/// let body = br#"{"eventType":"connection.validated.v2","id":"c1","status":"CONNECTED",
+///   "statusLastUpdateTime":null,"someNewField":[1,2,3]}"#;
+/// let event = webhook::parse(body)?;
+/// assert_eq!(event.event_type, Reported::Known(EventType::Validated));
+/// assert_eq!(event.connection.status.known(), Some(ConnectionStatus::Connected));
+/// assert_eq!(event.connection.status_last_update_time, None);
+/// # Ok::<(), webhook::WebhookError>(())
+/// ```
 ///
 /// # Errors
 /// [`WebhookError`] for a body over [`MAX_BODY_BYTES`], malformed JSON, or a missing or
@@ -453,6 +496,17 @@ pub fn parse(body: &[u8]) -> Result<Webhook, WebhookError> {
 
 /// [`parse`] with a body size limit of `max` bytes.
 ///
+/// ```
+/// use nectar_lifecycle_webhook::{self as webhook, WebhookError};
+///
+/// let body = br#"{"eventType":"connection.created.v2","id":"c1","status":"PENDING"}"#;
+/// assert!(webhook::parse_with_limit(body, 1024).is_ok());
+/// assert_eq!(
+///     webhook::parse_with_limit(body, 16),
+///     Err(WebhookError::TooLarge { len: body.len(), max: 16 })
+/// );
+/// ```
+///
 /// # Errors
 /// As [`parse`].
 #[cfg(feature = "json")]
@@ -463,43 +517,21 @@ pub fn parse_with_limit(body: &[u8], max: usize) -> Result<Webhook, WebhookError
             max,
         });
     }
-    // The fast path: plain serde_json. Only a failure is parsed again with
-    // serde_path_to_error, to name the field.
-    match serde_json::from_slice::<WebhookBody>(body) {
-        Ok(body) => Ok(body.into()),
-        Err(_) => Err(locate_error(body)),
-    }
+    // The fast path: plain serde_json. Only a failure is looked at again, to name the field.
+    serde_json::from_slice::<WebhookBody>(body)
+        .map(Webhook::from)
+        .map_err(|err| describe(body, &err))
 }
 
-/// Parses a body known to be bad again, tracking the path, to describe the error. (It is
-/// deserialized as the wire struct itself: through `#[serde(from)]` the paths are lost.)
+/// serde_json's rejection `err` of `body` as a [`WebhookError`]: its category and message,
+/// and for a field of the wrong shape, the field's path.
 #[cfg(feature = "json")]
 #[cold]
-fn locate_error(body: &[u8]) -> WebhookError {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let result: Result<WebhookBody, _> = serde_path_to_error::deserialize(&mut de);
-    match result {
-        Err(err) => {
-            let field = err.path().to_string();
-            json_error(&err.into_inner(), field)
-        }
-        Ok(_) => match de.end() {
-            Err(err) => json_error(&err, ".".to_owned()),
-            // Unreachable: serde_json rejected this body a moment ago.
-            Ok(()) => WebhookError::Invalid {
-                field: ".".to_owned(),
-                message: "rejected by serde_json".to_owned(),
-            },
-        },
-    }
-}
-
-#[cfg(feature = "json")]
-fn json_error(err: &serde_json::Error, field: String) -> WebhookError {
+fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
     use serde_json::error::Category;
     match err.classify() {
         Category::Data => WebhookError::Invalid {
-            field,
+            field: field_path(body, err).unwrap_or_else(|| ".".to_owned()),
             message: strip_position(err),
         },
         Category::Io | Category::Syntax | Category::Eof => WebhookError::Malformed {
@@ -510,6 +542,22 @@ fn json_error(err: &serde_json::Error, field: String) -> WebhookError {
     }
 }
 
+/// The path of the field where `err` stopped serde_json, like `accounts[0].isTracked` (`.`
+/// for the body itself). serde_json's error does not carry it, so `body` is read again with
+/// the path tracked (as the wire struct itself: through `#[serde(from)]` the paths are lost).
+/// Only a path found where `err` stopped is taken; the error reported is always `err`.
+#[cfg(feature = "json")]
+fn field_path(body: &[u8], err: &serde_json::Error) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize::<_, WebhookBody>(&mut de)
+        .err()
+        .filter(|tracked| {
+            let again = tracked.inner();
+            (again.line(), again.column()) == (err.line(), err.column())
+        })
+        .map(|tracked| tracked.path().to_string())
+}
+
 /// serde_json's message without its " at line L column C" suffix (kept as fields).
 #[cfg(feature = "json")]
 fn strip_position(err: &serde_json::Error) -> String {
@@ -517,5 +565,39 @@ fn strip_position(err: &serde_json::Error) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message,
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use super::{WebhookError, describe};
+
+    const VALID: &[u8] = br#"{"eventType":"connection.created.v2","id":"c1","status":"PENDING"}"#;
+
+    /// An error of some other value than the body's, for `describe`'s fallback.
+    fn unrelated_error() -> serde_json::Error {
+        serde_json::from_str::<bool>("1").expect_err("1 is not a boolean")
+    }
+
+    #[test]
+    fn the_error_reported_is_always_serde_jsons_own() {
+        // Should the tracked reading not fail where serde_json did (here: not at all), the
+        // field is the body itself, and the message is still serde_json's.
+        assert_eq!(
+            describe(VALID, &unrelated_error()),
+            WebhookError::Invalid {
+                field: ".".to_owned(),
+                message: "invalid type: integer `1`, expected a boolean".to_owned(),
+            }
+        );
+        // Nor is a path taken from a failure at another place than serde_json's.
+        let elsewhere = br#"{"isActive":"no","id":"c1"}"#;
+        assert_eq!(
+            describe(elsewhere, &unrelated_error()),
+            WebhookError::Invalid {
+                field: ".".to_owned(),
+                message: "invalid type: integer `1`, expected a boolean".to_owned(),
+            }
+        );
     }
 }

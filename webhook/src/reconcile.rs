@@ -28,6 +28,31 @@ pub const RECENT_EVENT_IDS: usize = 32;
 /// What the integrator stores per connection: the last applied status, its
 /// `statusLastUpdateTime`, and the ids of the recent deliveries. Serializable, for the
 /// integrator's database.
+///
+/// ```
+/// use nectar_lifecycle_core::ConnectionStatus as S;
+/// use nectar_lifecycle_webhook::{
+///     ConnectionPayload, EventType, LastSeen, RECENT_EVENT_IDS, Webhook,
+/// };
+///
+/// let created = Webhook {
+///     event_type: EventType::Created.into(),
+///     protected_changes: vec![],
+///     old: None,
+///     connection: ConnectionPayload::new("c1", S::Pending),
+/// };
+/// let mut stored = LastSeen::after(None, Some("msg_1"), &created);
+/// assert_eq!(stored.status, S::Pending.into());
+/// let json = serde_json::to_string(&stored)?;
+/// assert!(json.contains(r#""recentEventIds":["msg_1"]"#));
+///
+/// // Only the most recent delivery ids are kept.
+/// for i in 0..100 {
+///     stored.remember(&format!("msg_{i}"));
+/// }
+/// assert_eq!(stored.recent_event_ids.len(), RECENT_EVENT_IDS);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LastSeen {
@@ -90,8 +115,8 @@ closed_enum! {
     pub enum Notification {
         /// The connection entered a credential error: tell the end user.
         EnteredCredentialError,
-        /// The connection left an error or an investigation for `CONNECTED`. Nectar has no
-        /// such event (like Plaid before `LOGIN_REPAIRED`): it is derived.
+        /// The connection left an error or an investigation for `CONNECTED`. Nectar sends no
+        /// event of its own for a recovery: it is derived from the change of status.
         Recovered,
         /// The connection was deactivated.
         Deactivated,
@@ -249,24 +274,28 @@ fn notifications(
 /// caller stores [`LastSeen::after`] when the decision is to apply.
 ///
 /// ```
+/// use jiff::Timestamp;
 /// use nectar_lifecycle_core::ConnectionStatus as S;
 /// use nectar_lifecycle_webhook::{reconcile, ConnectionPayload, Decision, EventType, LastSeen, Webhook};
 ///
-/// let at = |t: &str| Some(t.parse().unwrap());
-/// let event = |status: S, time: &str| Webhook {
+/// let event = |status: S, at: Timestamp| Webhook {
 ///     event_type: EventType::Validated.into(),
 ///     protected_changes: vec![],
 ///     old: None,
-///     connection: ConnectionPayload { status_last_update_time: at(time), ..ConnectionPayload::new("c1", status) },
+///     connection: ConnectionPayload {
+///         status_last_update_time: Some(at),
+///         ..ConnectionPayload::new("c1", status)
+///     },
 /// };
-/// let newer = event(S::Connected, "2026-11-25T10:00:00Z");
-/// let older = event(S::PasswordIncorrect, "2026-11-25T09:00:00Z");
+/// let newer = event(S::Connected, "2026-11-25T10:00:00Z".parse()?);
+/// let older = event(S::PasswordIncorrect, "2026-11-25T09:00:00Z".parse()?);
 ///
 /// let stored = LastSeen::after(None, Some("msg_2"), &newer);
 /// // Out of order: the older change arrives last and must not regress the status.
 /// assert!(matches!(reconcile(Some(&stored), Some("msg_1"), &older), Decision::Stale { .. }));
 /// // Redelivery of the same message.
 /// assert!(matches!(reconcile(Some(&stored), Some("msg_2"), &newer), Decision::Duplicate(_)));
+/// # Ok::<(), jiff::Error>(())
 /// ```
 #[must_use]
 pub fn reconcile(stored: Option<&LastSeen>, event_id: Option<&str>, event: &Webhook) -> Decision {

@@ -1,3 +1,15 @@
-//! The webhook layer on the fixtures: parsing, verdicts, reconciliation, bad input.
+//! The webhook layer against a corpus of payloads built from the documented shapes
+//! (`support/fixtures/webhooks/`): one test binary, a module per topic.
 
-mod decisions;
+mod bad_input;
+mod parse;
+mod reconcile;
+mod verdicts;
+
+use nectar_lifecycle_support::webhook_fixture;
+use nectar_lifecycle_webhook::{self as webhook, Webhook};
+
+/// The fixture `name`, parsed; a fixture that does not parse fails the test.
+fn event(name: &str) -> Webhook {
+    webhook::parse(&webhook_fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
