@@ -14,6 +14,28 @@
 //!   a boolean or a string, and the RFC 3339 timestamps may be null;
 //! * malformed input is a typed [`WebhookError`] naming the field, never a panic.
 //!
+//! # Decisions where Nectar's documentation is silent
+//!
+//! * **Unknown values are data.** Unknown statuses and event types are kept as
+//!   [`Reported::Unknown`]; the verdict on a change involving one is
+//!   [`Verdict::UnknownStatus`], with no category or remediation. A change neither rule set
+//!   allows is [`Verdict::Unlisted`]: flagged, not rejected (Nectar calls its diagram a
+//!   "general lifecycle").
+//! * **Duplicates** are the same `svix-id` among the last [`RECENT_EVENT_IDS`] stored, or
+//!   the same status *and* `statusLastUpdateTime` as stored (the `updated` and `validated`
+//!   events of one change, in either order).
+//! * **Stale**: an older `statusLastUpdateTime` than stored is never applied.
+//! * **Gaps**: an `old.status` that differs from the stored status means an event was
+//!   missed; so does a status change that cannot be ordered (no timestamp and no
+//!   `old.status`, or the same timestamp with a different status). The decision is to poll
+//!   `GET /connection/{id}/details` rather than guess.
+//! * **Fields whose type the docs do not pin** (`multiplyByOccupancy`, `initialSites`,
+//!   `initialDatasourceTypes`) are not modelled and are ignored like any unknown field;
+//!   `created`, `updated` and the dates are kept as strings. `isDuplicated` given as a string
+//!   reads as a boolean only for `"true"` and `"false"`.
+//! * **Body limit**: [`MAX_BODY_BYTES`] (1 MiB) by default, [`parse_with_limit`] to change
+//!   it; Nectar's connection bodies are a few kilobytes.
+//!
 //! The flow of a handler: verify the signature first (`nectar-lifecycle-verify`), then parse
 //! the same bytes, and pass the verified message id (`svix-id`) to [`reconcile`], which
 //! recognises a redelivery by it.
