@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Renders every generated diagram with the real renderers: the Mermaid ones with the npm
-# package `mermaid` in headless Chromium, the DOT ones with Graphviz's `dot`. Installs what
-# it needs (Debian's chromium and graphviz, mermaid and playwright-core from npm) and fails
-# if any diagram does not render.
+# Renders every committed generated diagram with the real renderers, and fails if any does
+# not render: the DOT files with Graphviz's `dot` (a warning counts as a failure), the
+# Mermaid files with the npm package `mermaid` in headless Chromium. Every SVG is then
+# screenshotted to a PNG next to it, to be looked at. Installs what it needs (Debian's
+# chromium and graphviz, mermaid and playwright-core from npm).
 #
-#   bash scripts/render-check.sh            # output in <cargo's target dir>/render-check/
+#   bash scripts/render-check.sh     # output in <cargo's target dir>/render-check/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=$(cargo metadata --format-version 1 --no-deps |
@@ -23,19 +24,26 @@ if [ ! -d "$out/node_modules/mermaid" ] || [ ! -d "$out/node_modules/playwright-
 fi
 cp scripts/render-mermaid.mjs "$out/"
 
-cargo build --release --quiet --package nectar-lifecycle-models --bin lifecycle
-lifecycle="$target_dir/release/lifecycle"
-for format in mermaid dot; do
-  ext=$([ "$format" = mermaid ] && echo mmd || echo dot)
-  "$lifecycle" diagram --rules documented --format "$format" > "$out/connection-documented.$ext"
-  "$lifecycle" diagram --rules operational --format "$format" > "$out/connection-operational.$ext"
-  "$lifecycle" diagram --overlays --format "$format" > "$out/connection-overlays.$ext"
-  "$lifecycle" diagram --accounts --format "$format" > "$out/account-lifecycle.$ext"
-  "$lifecycle" diagram --accounts --overlays --format "$format" > "$out/account-overlays.$ext"
-done
+# The generated diagrams, as committed (`cargo xtask generate` writes them).
+mapfile -t mermaid < <(ls docs/diagrams/*.mmd core/doc/*.mmd)
+mapfile -t graphviz < <(ls docs/diagrams/*.dot)
+if [ "${#mermaid[@]}" = 0 ] || [ "${#graphviz[@]}" = 0 ]; then
+  echo "no generated diagrams found; run \`cargo xtask generate\`" >&2
+  exit 1
+fi
 
-for file in "$out"/*.dot; do
-  dot -Tsvg "$file" -o "${file%.dot}.svg"
-  echo "ok      $file (graphviz $(wc -c < "${file%.dot}.svg") bytes of SVG)"
+failed=0
+svgs=()
+for file in "${graphviz[@]}"; do
+  svg="$out/$file.svg"
+  mkdir -p "$(dirname "$svg")"
+  if dot -Tsvg "$file" -o "$svg" 2> "$out/dot-stderr" && [ ! -s "$out/dot-stderr" ]; then
+    echo "ok      $file (graphviz, $(wc -c < "$svg") bytes of SVG)"
+    svgs+=("$svg")
+  else
+    echo "FAILED  $file: $(cat "$out/dot-stderr")" >&2
+    failed=1
+  fi
 done
-(cd "$out" && node render-mermaid.mjs ./*.mmd)
+node "$out/render-mermaid.mjs" "$out" "${mermaid[@]}" "${svgs[@]}" || failed=1
+exit "$failed"

@@ -1,30 +1,61 @@
-//! Documentation of the allowed transitions, generated from the same table the machines
-//! run on, so it cannot drift: Mermaid `stateDiagram-v2`, Graphviz DOT and Markdown.
+//! The allowed transitions drawn for people: state diagrams (Mermaid `stateDiagram-v2` and
+//! Graphviz DOT) and Markdown tables, generated from the transition table the machines run
+//! on, so they cannot drift from it.
 //!
-//! Each lifecycle is rendered as two diagrams:
+//! # Diagrams
 //!
-//! * the **lifecycle**: the edges between operational statuses (for accounts, between the
-//!   account's own statuses), in the published diagram's style (`[*] --> PENDING:
-//!   Connection created`, edge labels from [`ConnectionEvent::label`](crate::ConnectionEvent::label)). For
-//!   [`Rules::Documented`] this is exactly the published diagram.
-//! * the **overlays**: the edges into and out of the overlay statuses, with every base
-//!   status collapsed into one pseudo-state ("any operational status"), since every one of
-//!   them behaves the same.
+//! A [`Diagram`] is one picture, rendered in a [`Format`]:
 //!
-//! The Markdown tables list every edge, uncollapsed. Output is sorted (declaration order of
-//! statuses and events) and byte-for-byte stable.
+//! * The **lifecycles** draw the edges between the statuses a machine holds itself
+//!   (operational connection statuses, an account's own statuses), from the start edge
+//!   (`[*] --> PENDING: Connection created`), labelled with the events'
+//!   [labels](crate::ConnectionEvent::label).
+//!   [`ConnectionDocumented`](Diagram::ConnectionDocumented) in Mermaid is exactly Nectar's
+//!   published diagram, flat and in its style. The others are drawn to be read:
+//!   - statuses are grouped by category: clusters in DOT, fill colours in Mermaid (whose
+//!     layout routes edges through composite states badly);
+//!   - where several statuses leave the same way (the same event, to the same status, from
+//!     each of them), the edges are drawn once, from a dashed pseudo-state named after
+//!     what it stands for, such as `UNDER_INVESTIGATION or any provider error`; a loop on
+//!     a pseudo-state keeps each of its statuses where it is. Nothing is lost: expanding
+//!     the pseudo-states gives back every edge, and a pseudo-state is drawn only where it
+//!     saves several edges;
+//!   - parallel edges are merged into one, listing their events;
+//!   - inferred events are marked: dashed edges in DOT, `[inferred]` after the label in
+//!     Mermaid (whose state diagrams cannot style a transition), and in DOT too on an edge
+//!     that also carries a drawn event.
+//! * The **overlays** draw the layers of the hierarchical machine with history: each layer
+//!   is a composite state (a DOT cluster) holding what its overlay covers; raising the
+//!   overlay leaves the layer, lifting it returns into the layer where it was left, so the
+//!   covered status shows again. The statuses below every layer are drawn as one
+//!   pseudo-state, since they all behave the same; a note tells where the lifting event
+//!   also moves what it uncovers.
 //!
-//! Inferred and system edges are told apart: in DOT they are dashed (system edges grey); in
-//! Mermaid, whose state diagrams cannot style a transition, their labels carry
-//! `[inferred]`, and overlay states are drawn dashed through a `classDef`.
+//! # Tables
+//!
+//! [`connection_table`] and [`account_table`] are the exhaustive reference: a Markdown table
+//! with a row per status and a column per event, each allowed cell naming where the event
+//! leads and why the edge exists ([`TABLE_LEGEND`]). [`inferred_edges`] lists the edges the
+//! operational rules add to the published diagram, with their [`Inference`];
+//! [`status_table`] gives each status's check policy and remediation.
+//!
+//! Output is sorted (the declaration order of statuses, events and categories) and
+//! byte-for-byte stable, so generated files can be committed and compared.
 //!
 //! ```
-//! use nectar_lifecycle_core::render::{connection_diagram, Format};
-//! use nectar_lifecycle_core::Rules;
+//! use nectar_lifecycle_core::render::{Diagram, Format};
 //!
-//! let mermaid = connection_diagram(Rules::Documented, Format::Mermaid);
-//! assert!(mermaid.starts_with("stateDiagram-v2\n  [*] --> PENDING: Connection created\n"));
-//! assert!(mermaid.contains("  OTHER_ERROR --> UNDER_INVESTIGATION: Escalated\n"));
+//! let published = Diagram::ConnectionDocumented.render(Format::Mermaid);
+//! assert!(published.starts_with("stateDiagram-v2\n  [*] --> PENDING: Connection created\n"));
+//! assert!(published.contains("\n  OTHER_ERROR --> UNDER_INVESTIGATION: Escalated\n"));
+//!
+//! let operational = Diagram::ConnectionOperational.render(Format::Dot);
+//! assert!(operational.contains("subgraph cluster_provider_error {"));
+//! // From each of the statuses it names, dashed: inferred.
+//! assert!(operational.contains(
+//!     "  UNDER_INVESTIGATION_or_any_provider_error -> PASSWORD_INCORRECT \
+//!      [label=\"Password changed\", style=dashed];\n"
+//! ));
 //! ```
 
 use core::fmt::{self, Write as _};
@@ -33,12 +64,20 @@ use crate::closed_enum;
 use crate::policy::{Collection, Scheduled};
 use crate::remediation::remediation;
 use crate::{
-    Account, AccountEvent, AccountOverlay, AccountStatus, Connection, ConnectionEvent,
-    ConnectionStatus, Enumerated, Provenance, Rules, Transition,
+    Account, AccountCategory, AccountEvent, AccountOverlay, AccountStatus, Connection,
+    ConnectionCategory, ConnectionEvent, ConnectionOverlay, ConnectionStatus, Enumerated,
+    Inference, OverlayChange, Provenance, Rule, Rules, Target, Transition, account_rule,
+    connection_rule,
 };
 
 closed_enum! {
-    /// An output format.
+    /// A diagram format.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::render::Format;
+    /// assert_eq!("dot".parse::<Format>(), Ok(Format::Dot));
+    /// assert_eq!(Format::Mermaid.extension(), "mmd");
+    /// ```
     #[derive(strum::Display, strum::EnumString)]
     #[strum(serialize_all = "lowercase")]
     pub enum Format {
@@ -46,12 +85,157 @@ closed_enum! {
         Mermaid,
         /// Graphviz DOT.
         Dot,
-        /// A Markdown table of every edge.
-        Markdown,
     }
 }
 
-/// How an edge is drawn.
+impl Format {
+    /// The usual file extension of the format, without the dot.
+    #[must_use]
+    pub const fn extension(self) -> &'static str {
+        match self {
+            Self::Mermaid => "mmd",
+            Self::Dot => "dot",
+        }
+    }
+
+    /// `text` as one comment line of the format, newline included; each line break in
+    /// `text` starts another comment line.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::render::Format;
+    /// assert_eq!(Format::Mermaid.comment("generated"), "%% generated\n");
+    /// assert_eq!(Format::Dot.comment("a\nb"), "// a\n// b\n");
+    /// ```
+    #[must_use]
+    pub fn comment(self, text: &str) -> String {
+        let prefix = match self {
+            Self::Mermaid => "%%",
+            Self::Dot => "//",
+        };
+        text.lines()
+            .map(|line| format!("{prefix} {line}\n"))
+            .collect()
+    }
+}
+
+closed_enum! {
+    /// A diagram of the allowed transitions.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::render::{Diagram, Format};
+    /// use nectar_lifecycle_core::Enumerated;
+    ///
+    /// for &diagram in Diagram::ALL {
+    ///     assert!(diagram.render(Format::Mermaid).starts_with("stateDiagram-v2\n"));
+    ///     assert!(diagram.render(Format::Dot).starts_with("digraph "));
+    /// }
+    /// assert_eq!(Diagram::AccountOverlays.name(), "account-overlays");
+    /// ```
+    pub enum Diagram {
+        /// The connection lifecycle under [`Rules::Documented`]: the published diagram.
+        ConnectionDocumented,
+        /// The connection lifecycle under [`Rules::Operational`]: the published diagram and
+        /// the edges the status tables and check rules imply.
+        ConnectionOperational,
+        /// The connection overlays (`DEACTIVATED`, `COMPANY_INACTIVE`), the same under both
+        /// rule sets.
+        ConnectionOverlays,
+        /// The account lifecycle between the account's own statuses.
+        AccountLifecycle,
+        /// The account overlays (`WORKFLOW_NOT_ACCESSIBLE`, `CUSTOMER_NOT_TRACKED`,
+        /// `COMPANY_INACTIVE`).
+        AccountOverlays,
+    }
+}
+
+impl Diagram {
+    /// A short kebab-case name, fit for a file name: `connection-documented`, ...
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::ConnectionDocumented => "connection-documented",
+            Self::ConnectionOperational => "connection-operational",
+            Self::ConnectionOverlays => "connection-overlays",
+            Self::AccountLifecycle => "account-lifecycle",
+            Self::AccountOverlays => "account-overlays",
+        }
+    }
+
+    /// A title in words: `Connection lifecycle, documented rules`, ...
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::ConnectionDocumented => "Connection lifecycle, documented rules",
+            Self::ConnectionOperational => "Connection lifecycle, operational rules",
+            Self::ConnectionOverlays => "Connection overlays",
+            Self::AccountLifecycle => "Account lifecycle",
+            Self::AccountOverlays => "Account overlays",
+        }
+    }
+
+    /// The diagram in `format`.
+    #[must_use]
+    pub fn render(self, format: Format) -> String {
+        match self {
+            Self::ConnectionDocumented => {
+                let graph = self.connection(Rules::Documented);
+                match format {
+                    // The published diagram's own shape: no groups, no pseudo-states.
+                    Format::Mermaid => graph.flat_mermaid(),
+                    Format::Dot => graph.dot(),
+                }
+            }
+            Self::ConnectionOperational => self.connection(Rules::Operational).render(format),
+            Self::AccountLifecycle => lifecycle(
+                self,
+                &Account::edges(),
+                is_own,
+                AccountStatus::category,
+                (AccountStatus::Detected, "Account discovered"),
+            )
+            .render(format),
+            Self::ConnectionOverlays => layers(
+                self,
+                &Connection::edges(Rules::Operational),
+                ConnectionStatus::is_operational,
+                ConnectionEvent::overlay_change,
+                ConnectionOverlay::status,
+                ("OPERATIONAL", "any operational status"),
+            )
+            .render(format),
+            Self::AccountOverlays => layers(
+                self,
+                &Account::edges(),
+                is_own,
+                AccountEvent::overlay_change,
+                AccountOverlay::status,
+                ("OWN", "the account's own status"),
+            )
+            .render(format),
+        }
+    }
+
+    fn connection(self, rules: Rules) -> Lifecycle {
+        lifecycle(
+            self,
+            &Connection::edges(rules),
+            ConnectionStatus::is_operational,
+            ConnectionStatus::category,
+            (ConnectionStatus::Pending, "Connection created"),
+        )
+    }
+
+    /// The graph name in DOT: the name in snake case.
+    fn graph_name(self) -> String {
+        self.name().replace('-', "_")
+    }
+}
+
+fn is_own(status: AccountStatus) -> bool {
+    AccountOverlay::of(status).is_none()
+}
+
+/// How an event is drawn on an edge, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Style {
     Drawn,
@@ -59,315 +243,937 @@ enum Style {
     System,
 }
 
-/// One edge to draw, between two named nodes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Edge {
-    from: String,
-    to: String,
-    label: &'static str,
+impl From<Provenance> for Style {
+    fn from(provenance: Provenance) -> Self {
+        match provenance {
+            Provenance::Diagram => Self::Drawn,
+            Provenance::Inferred(_) => Self::Inferred,
+            Provenance::System => Self::System,
+        }
+    }
+}
+
+/// What Mermaid appends to an inferred event's label.
+const INFERRED: &str = " [inferred]";
+
+/// One event on an edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Label {
+    text: String,
     style: Style,
 }
 
-/// A diagram: its name, its start edge, pseudo-states and edges, in order.
-struct Diagram {
-    name: &'static str,
-    start: Option<(&'static str, &'static str)>,
-    pseudo: Option<(&'static str, &'static str)>,
-    overlays: Vec<String>,
-    edges: Vec<Edge>,
+/// One edge as drawn: between two node ids, with its events.
+#[derive(Debug)]
+struct Edge {
+    from: String,
+    to: String,
+    labels: Vec<Label>,
 }
 
-/// Which half of a lifecycle a diagram draws: the lifecycle between base statuses, from its
-/// start edge `(first status, label)`; or the overlays, with every base status collapsed into
-/// the pseudo-state `(name, description)`.
-#[derive(Clone, Copy)]
-enum Half {
-    Lifecycle {
-        start: (&'static str, &'static str),
-    },
-    Overlays {
-        collapsed: (&'static str, &'static str),
-    },
-}
+impl Edge {
+    /// The edge's line: that of its strongest event.
+    fn style(&self) -> Style {
+        self.labels
+            .iter()
+            .map(|l| l.style)
+            .min()
+            .unwrap_or(Style::Drawn)
+    }
 
-const OPERATIONAL: (&str, &str) = ("OPERATIONAL", "any operational status");
-const OWN: (&str, &str) = ("OWN", "the account's own status");
+    /// The label in Mermaid: every inferred event marked, events joined by commas.
+    fn mermaid_label(&self) -> String {
+        let texts: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| match l.style {
+                Style::Inferred => format!("{}{INFERRED}", l.text),
+                Style::Drawn | Style::System => l.text.clone(),
+            })
+            .collect();
+        texts.join(", ")
+    }
 
-fn style(provenance: Provenance) -> Style {
-    match provenance {
-        Provenance::Diagram => Style::Drawn,
-        Provenance::Inferred(_) => Style::Inferred,
-        Provenance::System => Style::System,
+    /// The label in DOT: one event a line; the line's style tells an inferred edge, so an
+    /// inferred event is marked only on an edge that also carries a drawn one.
+    fn dot_label(&self) -> String {
+        let line = self.style();
+        let texts: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| match (l.style, line) {
+                (Style::Inferred, Style::Drawn) => format!("{}{INFERRED}", l.text),
+                _ => l.text.clone(),
+            })
+            .collect();
+        dot_escape(&texts.join("\n"))
+    }
+
+    fn dot_attributes(&self) -> String {
+        let mut out = format!("label=\"{}\"", self.dot_label());
+        out.push_str(dot_line(self.style()));
+        out
     }
 }
 
-/// Draws one half of a list of edges. `base` tells the base statuses (operational, own)
-/// from the overlays.
-fn diagram<S, E>(
-    name: &'static str,
-    edges: &[Transition<S, E>],
-    base: impl Fn(S) -> bool,
-    label: impl Fn(E) -> &'static str,
-    half: Half,
-) -> Diagram
-where
-    S: Copy + fmt::Display,
-    E: Copy,
-{
-    let (start, collapsed) = match half {
-        Half::Lifecycle { start } => (Some(start), None),
-        Half::Overlays { collapsed } => (None, Some(collapsed)),
-    };
-    let mut out: Vec<Edge> = Vec::new();
-    let mut overlay_states: Vec<String> = Vec::new();
-    for t in edges {
-        let lifecycle = base(t.from) && base(t.to);
-        if lifecycle == collapsed.is_some() {
-            continue;
-        }
-        let name = |s: S| match collapsed {
-            Some((pseudo, _)) if base(s) => pseudo.to_owned(),
-            Some(_) | None => s.to_string(),
-        };
-        for s in [t.from, t.to] {
-            if !base(s) && !overlay_states.contains(&s.to_string()) {
-                overlay_states.push(s.to_string());
-            }
-        }
-        let edge = Edge {
-            from: name(t.from),
-            to: name(t.to),
-            label: label(t.event),
-            style: style(t.provenance),
-        };
-        // Collapsing makes duplicates; keep the first, in table order.
-        if !out.contains(&edge) {
-            out.push(edge);
-        }
+fn dot_line(style: Style) -> &'static str {
+    match style {
+        Style::Drawn => "",
+        Style::Inferred => ", style=dashed",
+        Style::System => ", color=\"#3b5b92\", fontcolor=\"#3b5b92\"",
     }
-    Diagram {
-        name,
-        start,
-        pseudo: collapsed,
-        overlays: overlay_states,
-        edges: out,
-    }
-}
-
-fn connection_lifecycle(rules: Rules) -> Diagram {
-    let name = match rules {
-        Rules::Documented => "connection_documented",
-        Rules::Operational => "connection_operational",
-    };
-    let start = ("PENDING", "Connection created");
-    diagram(
-        name,
-        &Connection::edges(rules),
-        ConnectionStatus::is_operational,
-        ConnectionEvent::label,
-        Half::Lifecycle { start },
-    )
-}
-
-fn connection_overlays() -> Diagram {
-    // The overlays are the same under both rule sets.
-    diagram(
-        "connection_overlays",
-        &Connection::edges(Rules::Documented),
-        ConnectionStatus::is_operational,
-        ConnectionEvent::label,
-        Half::Overlays {
-            collapsed: OPERATIONAL,
-        },
-    )
-}
-
-fn account_lifecycle() -> Diagram {
-    let start = ("DETECTED", "Account discovered");
-    let half = Half::Lifecycle { start };
-    diagram(
-        "account_lifecycle",
-        &Account::edges(),
-        |s| AccountOverlay::of(s).is_none(),
-        AccountEvent::label,
-        half,
-    )
-}
-
-fn account_overlays() -> Diagram {
-    let half = Half::Overlays { collapsed: OWN };
-    diagram(
-        "account_overlays",
-        &Account::edges(),
-        |s| AccountOverlay::of(s).is_none(),
-        AccountEvent::label,
-        half,
-    )
-}
-
-fn mermaid(d: &Diagram) -> String {
-    let mut out = String::from("stateDiagram-v2\n");
-    if let Some((pseudo, description)) = d.pseudo {
-        out.push_str(&format!("  state \"{description}\" as {pseudo}\n"));
-    }
-    if let Some((first, label)) = d.start {
-        out.push_str(&format!("  [*] --> {first}: {label}\n"));
-    }
-    for e in &d.edges {
-        let mark = match e.style {
-            Style::Drawn | Style::System => "",
-            Style::Inferred => " [inferred]",
-        };
-        out.push_str(&format!("  {} --> {}: {}{mark}\n", e.from, e.to, e.label));
-    }
-    if !d.overlays.is_empty() {
-        out.push_str("  classDef overlay stroke-dasharray: 5 5\n");
-        out.push_str(&format!("  class {} overlay\n", d.overlays.join(", ")));
-    }
-    out
 }
 
 fn dot_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
-fn dot(d: &Diagram) -> String {
-    let mut out = format!("digraph {} {{\n", d.name);
-    out.push_str("  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
-    out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
-    if let Some((pseudo, description)) = d.pseudo {
-        out.push_str(&format!(
-            "  {pseudo} [label=\"{}\", style=\"rounded,dashed\"];\n",
+const DOT_DEFAULTS: &str = "  node [shape=box, style=\"rounded,filled\", fillcolor=white, \
+     fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
+
+/// How a category is drawn.
+struct Look {
+    /// The group's title.
+    title: &'static str,
+    /// A pseudo-state's words for every status of the group.
+    any: &'static str,
+    /// The fill and border colours.
+    colours: (&'static str, &'static str),
+}
+
+impl Look {
+    const fn new(
+        title: &'static str,
+        any: &'static str,
+        colours: (&'static str, &'static str),
+    ) -> Self {
+        Self {
+            title,
+            any,
+            colours,
+        }
+    }
+}
+
+/// A category of statuses, as diagrams draw it.
+trait Grouping: Enumerated + fmt::Display {
+    fn look(self) -> Look;
+}
+
+impl Grouping for ConnectionCategory {
+    fn look(self) -> Look {
+        match self {
+            Self::Healthy => Look::new("Healthy: no action needed", "any healthy status", GREEN),
+            Self::CredentialError => Look::new(
+                "Credential errors: user action required",
+                "any credential error",
+                RED,
+            ),
+            Self::ProviderError => Look::new(
+                "Provider errors: automatic retry",
+                "any provider error",
+                AMBER,
+            ),
+            Self::System => Look::new("System statuses", "any system status", GREY),
+        }
+    }
+}
+
+impl Grouping for AccountCategory {
+    fn look(self) -> Look {
+        match self {
+            Self::Healthy => Look::new("Healthy", "any healthy status", GREEN),
+            Self::CollectionError => Look::new(
+                "Collection errors: retried weekly",
+                "any collection error",
+                AMBER,
+            ),
+            Self::ParentError => Look::new(
+                "Parent connection error",
+                "any parent connection error",
+                RED,
+            ),
+            Self::Terminal => Look::new("Terminal: not re-checked", "any terminal status", GREY),
+            Self::System => Look::new("System statuses", "any system status", GREY),
+        }
+    }
+}
+
+/// Dark text, readable on every fill below in light and dark themes.
+const TEXT: &str = "#1a1a1a";
+/// `(fill, border)` colours.
+const GREEN: (&str, &str) = ("#edf7ed", "#7cb87e");
+const RED: (&str, &str) = ("#fdeeee", "#d98080");
+const AMBER: (&str, &str) = ("#fdf5e6", "#d9a441");
+const GREY: (&str, &str) = ("#f2f2f2", "#a0a0a0");
+
+/// A node of a lifecycle diagram: a status, or a pseudo-state (by its index) that stands
+/// for each of several statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node<S> {
+    Status(S),
+    Sources(usize),
+}
+
+/// Where the edges of one kind go: to a status, or each back to where it left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Head<S> {
+    Status(S),
+    Back,
+}
+
+/// The edges that share an event, a head and a style, by the statuses they leave.
+struct Fan<S, E> {
+    event: E,
+    head: Head<S>,
+    style: Style,
+    sources: Vec<S>,
+}
+
+/// A pseudo-state is drawn only where it saves at least this many edges (net of its own
+/// box): enough to lift a fan out of a dense picture, too many for two statuses that
+/// happen to share two edges, as the published diagram's `PENDING` and `CONNECTED` do.
+const WORTH_A_PSEUDO_STATE: usize = 5;
+
+/// Replaces, in `fans`, the sources that several statuses share by pseudo-states (indices
+/// into `sets`, which it may extend), greedily, the most saving first: first the fans
+/// that leave exactly one set, then the fans that leave a known set and some more. Returns
+/// the edges `(from, fan)`, in the order of `fans`.
+fn factor<S: Enumerated>(
+    fans: &[Fan<S, impl Copy>],
+    sets: &mut Vec<Vec<S>>,
+) -> Vec<(Node<S>, usize)> {
+    let mut covered: Vec<Option<usize>> = vec![None; fans.len()];
+    loop {
+        let uncovered = || fans.iter().zip(&covered).filter(|(_, c)| c.is_none());
+        let mut best: Option<(usize, &Vec<S>)> = None;
+        for (fan, _) in uncovered() {
+            let set = &fan.sources;
+            if set.len() < 2 {
+                continue;
+            }
+            let uses = uncovered().filter(|(f, _)| f.sources == *set).count();
+            let new = usize::from(!sets.contains(set));
+            let saving = (uses * (set.len() - 1)).saturating_sub(new);
+            if saving >= WORTH_A_PSEUDO_STATE && best.is_none_or(|(b, _)| saving > b) {
+                best = Some((saving, set));
+            }
+        }
+        let Some((_, set)) = best else { break };
+        let index = match sets.iter().position(|s| s == set) {
+            Some(index) => index,
+            None => {
+                sets.push(set.clone());
+                sets.len() - 1
+            }
+        };
+        for (fan, c) in fans.iter().zip(covered.iter_mut()) {
+            if c.is_none() && fan.sources == sets[index] {
+                *c = Some(index);
+            }
+        }
+    }
+    let mut edges = Vec::new();
+    for (i, (fan, c)) in fans.iter().zip(&covered).enumerate() {
+        // A fan no set covers exactly may still leave the largest known set, and more.
+        let set = c.or_else(|| {
+            (0..sets.len())
+                .filter(|&s| sets[s].len() < fan.sources.len())
+                .filter(|&s| sets[s].iter().all(|m| fan.sources.contains(m)))
+                .max_by_key(|&s| sets[s].len())
+        });
+        if let Some(s) = set {
+            edges.push((Node::Sources(s), i));
+        }
+        for &from in &fan.sources {
+            if set.is_none_or(|s| !sets[s].contains(&from)) {
+                edges.push((Node::Status(from), i));
+            }
+        }
+    }
+    edges
+}
+
+/// A group of a lifecycle diagram: the statuses of one category, with the pseudo-states
+/// that stand for some of them only.
+struct Group {
+    id: String,
+    title: &'static str,
+    colours: (&'static str, &'static str),
+    members: Vec<String>,
+    pseudo: Vec<Pseudo>,
+}
+
+/// A pseudo-state as drawn.
+struct Pseudo {
+    id: String,
+    label: String,
+}
+
+/// A lifecycle diagram, ready to print.
+struct Lifecycle {
+    name: String,
+    start: (String, &'static str),
+    groups: Vec<Group>,
+    /// The pseudo-states whose statuses span categories.
+    pseudo: Vec<Pseudo>,
+    edges: Vec<Edge>,
+}
+
+/// Lays out the edges between `own` statuses: grouped by category, with pseudo-states where
+/// several statuses leave alike, and parallel edges merged.
+fn lifecycle<S, E, C>(
+    diagram: Diagram,
+    edges: &[Transition<S, E>],
+    own: fn(S) -> bool,
+    category: fn(S) -> C,
+    start: (S, &'static str),
+) -> Lifecycle
+where
+    S: Enumerated + fmt::Display,
+    E: Enumerated + fmt::Display,
+    C: Grouping,
+{
+    // Each edge into a status, then each loop that no set covered, by fans.
+    let mut fans: Vec<Fan<S, E>> = Vec::new();
+    for t in edges.iter().filter(|t| own(t.from) && own(t.to)) {
+        let (event, head, style) = (t.event, Head::Status(t.to), Style::from(t.provenance));
+        match fans
+            .iter_mut()
+            .find(|f| (f.event, f.head, f.style) == (event, head, style))
+        {
+            Some(fan) => fan.sources.push(t.from),
+            None => fans.push(Fan {
+                event,
+                head,
+                style,
+                sources: vec![t.from],
+            }),
+        }
+    }
+    let mut sets = Vec::new();
+    let mut steps: Vec<(Node<S>, E, Node<S>, Style)> = Vec::new();
+    let mut loops: Vec<Fan<S, E>> = Vec::new();
+    for (from, i) in factor(&fans, &mut sets) {
+        let fan = &fans[i];
+        let Head::Status(to) = fan.head else { continue };
+        if from == Node::Status(to) {
+            match loops
+                .iter_mut()
+                .find(|l| (l.event, l.style) == (fan.event, fan.style))
+            {
+                Some(l) => l.sources.push(to),
+                None => loops.push(Fan {
+                    event: fan.event,
+                    head: Head::Back,
+                    style: fan.style,
+                    sources: vec![to],
+                }),
+            }
+        } else {
+            steps.push((from, fan.event, Node::Status(to), fan.style));
+        }
+    }
+    for (from, i) in factor(&loops, &mut sets) {
+        steps.push((from, loops[i].event, from, loops[i].style));
+    }
+    let members = |c: C| -> Vec<S> {
+        S::ALL
+            .iter()
+            .copied()
+            .filter(|&s| own(s) && category(s) == c)
+            .collect()
+    };
+    // Edges leave in status order; a pseudo-state sorts just before its first status.
+    let order = |n: Node<S>| match n {
+        Node::Status(s) => (s.index(), 1),
+        Node::Sources(i) => (sets[i].first().map_or(0, |s| s.index()), 0),
+    };
+    steps.sort_by_key(|&(from, event, to, _)| (order(from), event.index(), order(to)));
+    let mut merged: Vec<(Node<S>, Node<S>, Vec<Label>)> = Vec::new();
+    for (from, event, to, style) in steps {
+        let label = Label {
+            text: event.to_string(),
+            style,
+        };
+        match merged.iter_mut().find(|(f, t, _)| *f == from && *t == to) {
+            Some((_, _, labels)) => labels.push(label),
+            None => merged.push((from, to, vec![label])),
+        }
+    }
+    // A pseudo-state is named after what it stands for: whole categories as `any ...`,
+    // other statuses by name.
+    let pseudo = |set: &[S]| -> Pseudo {
+        let mut words: Vec<String> = Vec::new();
+        for &c in C::ALL {
+            let all = members(c);
+            let inside: Vec<S> = all.iter().copied().filter(|s| set.contains(s)).collect();
+            if all.len() > 1 && inside.len() == all.len() {
+                words.push(c.look().any.to_owned());
+            } else {
+                words.extend(inside.iter().map(ToString::to_string));
+            }
+        }
+        let label = match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => words.concat(),
+        };
+        let id = label
+            .chars()
+            .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
+            .collect::<String>()
+            .replace("__", "_");
+        Pseudo { id, label }
+    };
+    let single = |set: &[S]| -> Option<C> {
+        let c = category(*set.first()?);
+        set.iter().all(|&s| category(s) == c).then_some(c)
+    };
+    let groups = C::ALL
+        .iter()
+        .filter_map(|&c| {
+            let group = members(c);
+            (!group.is_empty()).then(|| Group {
+                id: c.to_string(),
+                title: c.look().title,
+                colours: c.look().colours,
+                members: group.iter().map(ToString::to_string).collect(),
+                pseudo: sets
+                    .iter()
+                    .filter(|set| single(set) == Some(c))
+                    .map(|set| pseudo(set))
+                    .collect(),
+            })
+        })
+        .collect();
+    Lifecycle {
+        name: diagram.graph_name(),
+        start: (start.0.to_string(), start.1),
+        groups,
+        pseudo: sets
+            .iter()
+            .filter(|set| single(set).is_none())
+            .map(|set| pseudo(set))
+            .collect(),
+        edges: merged
+            .into_iter()
+            .map(|(from, to, labels)| {
+                let id = |n: Node<S>| match n {
+                    Node::Status(s) => s.to_string(),
+                    Node::Sources(i) => pseudo(&sets[i]).id,
+                };
+                Edge {
+                    from: id(from),
+                    to: id(to),
+                    labels,
+                }
+            })
+            .collect(),
+    }
+}
+
+impl Lifecycle {
+    fn render(&self, format: Format) -> String {
+        match format {
+            Format::Mermaid => self.mermaid(),
+            Format::Dot => self.dot(),
+        }
+    }
+
+    fn mermaid_edges(&self, out: &mut String) {
+        let (first, label) = &self.start;
+        let _ = writeln!(out, "  [*] --> {first}: {label}");
+        for e in &self.edges {
+            let _ = writeln!(out, "  {} --> {}: {}", e.from, e.to, e.mermaid_label());
+        }
+    }
+
+    /// In the published diagram's style: the start edge, then one line per edge.
+    fn flat_mermaid(&self) -> String {
+        let mut out = String::from("stateDiagram-v2\n");
+        self.mermaid_edges(&mut out);
+        out
+    }
+
+    /// Left to right, each status filled with its category's colour. Mermaid's layout
+    /// routes edges across composite states badly, so the groups are colours here, not
+    /// boxes; the pseudo-states are dashed, in their group's colour if they have one.
+    fn mermaid(&self) -> String {
+        let mut out = String::from("stateDiagram-v2\n  direction LR\n");
+        let pseudo = self
+            .groups
+            .iter()
+            .flat_map(|g| &g.pseudo)
+            .chain(&self.pseudo);
+        for p in pseudo.clone() {
+            let _ = writeln!(out, "  state \"{}\" as {}", p.label, p.id);
+        }
+        self.mermaid_edges(&mut out);
+        let dashed = "stroke-dasharray:4 4,font-style:italic";
+        for g in &self.groups {
+            let (fill, border) = g.colours;
+            let style = format!("fill:{fill},stroke:{border},color:{TEXT}");
+            let _ = writeln!(out, "  classDef {} {style}", g.id);
+            let _ = writeln!(out, "  class {} {}", g.members.join(","), g.id);
+            if !g.pseudo.is_empty() {
+                let _ = writeln!(out, "  classDef {}_pseudo {style},{dashed}", g.id);
+                let ids: Vec<&str> = g.pseudo.iter().map(|p| p.id.as_str()).collect();
+                let _ = writeln!(out, "  class {} {}_pseudo", ids.join(","), g.id);
+            }
+        }
+        if !self.pseudo.is_empty() {
+            let _ = writeln!(
+                out,
+                "  classDef pseudo fill:white,stroke:{},color:{TEXT},{dashed}",
+                GREY.1
+            );
+            let ids: Vec<&str> = self.pseudo.iter().map(|p| p.id.as_str()).collect();
+            let _ = writeln!(out, "  class {} pseudo", ids.join(","));
+        }
+        out
+    }
+
+    fn dot(&self) -> String {
+        let pseudo = |indent: &str, p: &Pseudo| {
+            format!(
+                "{indent}{} [label=\"{}\", style=\"rounded,dashed\", fillcolor=none, fontname=\"Helvetica-Oblique\"];\n",
+                p.id,
+                dot_escape(&p.label)
+            )
+        };
+        let mut out = format!("digraph {} {{\n", self.name);
+        out.push_str("  rankdir=LR;\n  newrank=true;\n  nodesep=0.4;\n");
+        out.push_str(DOT_DEFAULTS);
+        out.push_str("  start [shape=point, width=0.15, label=\"\"];\n");
+        for p in &self.pseudo {
+            out.push_str(&pseudo("  ", p));
+        }
+        for g in &self.groups {
+            let (fill, border) = g.colours;
+            let _ = writeln!(out, "  subgraph cluster_{} {{", g.id);
+            let _ = writeln!(
+                out,
+                "    label=\"{}\"; style=\"rounded,filled\"; fillcolor=\"{fill}\"; color=\"{border}\"; fontname=\"Helvetica\";",
+                dot_escape(g.title)
+            );
+            for p in &g.pseudo {
+                out.push_str(&pseudo("    ", p));
+            }
+            for m in &g.members {
+                let _ = writeln!(out, "    {m};");
+            }
+            out.push_str("  }\n");
+        }
+        // The statuses outside the start's category in one column: the lifecycle reads
+        // from the start, through its category, to everything else.
+        let (first, label) = &self.start;
+        let others: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|g| !g.members.contains(first))
+            .flat_map(|g| g.members.iter().map(String::as_str))
+            .collect();
+        if !others.is_empty() {
+            let _ = writeln!(out, "  {{ rank=same; {}; }}", others.join("; "));
+        }
+        let _ = writeln!(out, "  start -> {first} [label=\"{}\"];", dot_escape(label));
+        for e in &self.edges {
+            let _ = writeln!(out, "  {} -> {} [{}];", e.from, e.to, e.dot_attributes());
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+/// The words for an overlay's layer: what holds while the overlay is not raised.
+trait Layered: Enumerated {
+    /// The layer's `(id, title)`.
+    fn layer(self) -> (&'static str, &'static str);
+}
+
+impl Layered for ConnectionOverlay {
+    fn layer(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Deactivated => ("active", "active (isActive true)"),
+            Self::CompanyInactive => ("company_active", "company active"),
+        }
+    }
+}
+
+impl Layered for AccountOverlay {
+    fn layer(self) -> (&'static str, &'static str) {
+        match self {
+            Self::WorkflowNotAccessible => ("parent_accessible", "parent connection accessible"),
+            Self::CustomerNotTracked => ("tracked", "tracked (trackingStatus not DISABLED)"),
+            Self::CompanyInactive => ("company_active", "company active"),
+        }
+    }
+}
+
+/// One overlay: its layer, its status, and the events that raise and lift it.
+struct Layer {
+    id: &'static str,
+    title: &'static str,
+    status: String,
+    raise: Option<Label>,
+    lift: Option<Label>,
+    /// What lifting does besides restoring, when the lifting event also moves a status
+    /// it uncovers (confirming tracking onboards a `DETECTED` account), in lines.
+    note: Option<Vec<String>>,
+}
+
+/// How to read a layer, in a comment of the overlay diagrams.
+const HISTORY: &str = "Each layer holds what its overlay covers. Raising the overlay leaves the layer\n\
+and shows the overlay; lifting it returns into the layer where it was left\n\
+(history), so the status it covered shows again.";
+
+/// The overlays of a machine as nested layers, lowest first, around the statuses below
+/// every layer.
+struct Layers {
+    name: String,
+    base: (&'static str, &'static str),
+    layers: Vec<Layer>,
+}
+
+fn layers<S, E, O>(
+    diagram: Diagram,
+    edges: &[Transition<S, E>],
+    own: fn(S) -> bool,
+    overlay_change: fn(E) -> Option<OverlayChange<O>>,
+    status: fn(O) -> S,
+    base: (&'static str, &'static str),
+) -> Layers
+where
+    S: Enumerated + fmt::Display,
+    E: Copy + fmt::Display,
+    O: Layered,
+{
+    // The edges that make `change`: into the overlay's status when raised, out of it when
+    // lifted.
+    let making = |change: OverlayChange<O>| {
+        let shown = status(change.overlay());
+        edges.iter().filter(move |t| {
+            overlay_change(t.event) == Some(change)
+                && match change {
+                    OverlayChange::Raise(_) => t.to == shown,
+                    OverlayChange::Lift(_) => t.from == shown,
+                }
+        })
+    };
+    let label = |change: OverlayChange<O>| {
+        making(change).next().map(|t| Label {
+            text: t.event.to_string(),
+            style: t.provenance.into(),
+        })
+    };
+    let mut below: Vec<S> = S::ALL.iter().copied().filter(|&s| own(s)).collect();
+    let mut layers = Vec::new();
+    for &o in O::ALL {
+        let (id, title) = o.layer();
+        let lift = OverlayChange::Lift(o);
+        let restored: Vec<S> = making(lift).map(|t| t.to).collect();
+        // A covered status that lifting does not restore: the lifting event moves it, as it
+        // would move it uncovered.
+        let moved: Vec<String> = below
+            .iter()
+            .filter(|s| !restored.contains(s))
+            .filter_map(|&s| {
+                let t = edges
+                    .iter()
+                    .find(|t| t.from == s && t.to != s && overlay_change(t.event) == Some(lift))?;
+                Some(format!("{s} comes back {}", t.to))
+            })
+            .collect();
+        let lifting = label(lift);
+        layers.push(Layer {
+            id,
+            title,
+            status: status(o).to_string(),
+            raise: label(OverlayChange::Raise(o)),
+            note: lifting.as_ref().filter(|_| !moved.is_empty()).map(|l| {
+                vec![
+                    format!("{} restores what {} covered,", l.text, status(o)),
+                    format!("but {}", moved.join(", ")),
+                ]
+            }),
+            lift: lifting,
+        });
+        below.push(status(o));
+    }
+    Layers {
+        name: diagram.graph_name(),
+        base,
+        layers,
+    }
+}
+
+impl Layers {
+    fn render(&self, format: Format) -> String {
+        match format {
+            Format::Mermaid => self.mermaid(),
+            Format::Dot => self.dot(),
+        }
+    }
+
+    /// The edges out of and back into `layer`, as drawn.
+    fn edges(layer: &Layer, inside: &str) -> Vec<Edge> {
+        let edge = |from: &str, to: &str, label: &Option<Label>| {
+            label.as_ref().map(|l| Edge {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                labels: vec![l.clone()],
+            })
+        };
+        [
+            edge(inside, &layer.status, &layer.raise),
+            edge(&layer.status, inside, &layer.lift),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn mermaid(&self) -> String {
+        let (base, description) = self.base;
+        // Built from the inside out: each layer wraps what it covers.
+        let mut inner = vec![format!("state \"{description}\" as {base}")];
+        for layer in &self.layers {
+            let mut block = vec![format!("state \"{}\" as {} {{", layer.title, layer.id)];
+            block.extend(inner.iter().map(|l| format!("  {l}")));
+            block.push("}".to_owned());
+            block.push(layer.status.clone());
+            if let Some(note) = &layer.note {
+                block.push(format!("note right of {}", layer.status));
+                block.extend(note.iter().map(|line| format!("  {line}")));
+                block.push("end note".to_owned());
+            }
+            for e in Self::edges(layer, layer.id) {
+                block.push(format!("{} --> {}: {}", e.from, e.to, e.mermaid_label()));
+            }
+            inner = block;
+        }
+        let mut out = String::from("stateDiagram-v2\n");
+        out.push_str(&Format::Mermaid.comment(HISTORY).replace("%%", "  %%"));
+        for line in inner {
+            let _ = writeln!(out, "  {line}");
+        }
+        out
+    }
+
+    fn dot(&self) -> String {
+        let (base, description) = self.base;
+        let mut out = format!("digraph {} {{\n", self.name);
+        out.push_str("  rankdir=TB;\n  compound=true;\n");
+        out.push_str(DOT_DEFAULTS);
+        let mut inner = vec![format!(
+            "{base} [label=\"{}\", style=\"rounded,dashed\", fontname=\"Helvetica-Oblique\"];",
             dot_escape(description)
-        ));
+        )];
+        let mut edges = Vec::new();
+        for (i, layer) in self.layers.iter().enumerate() {
+            // Nested layers alternate their fill, the outermost tinted, so each border shows.
+            let fill = if (self.layers.len() - i) % 2 == 1 {
+                GREEN.0
+            } else {
+                "white"
+            };
+            let mut block = vec![
+                format!("subgraph cluster_{} {{", layer.id),
+                format!(
+                    "  label=\"{}\"; style=\"rounded,filled\"; fillcolor=\"{fill}\"; color=\"{}\"; fontname=\"Helvetica\";",
+                    dot_escape(layer.title),
+                    GREEN.1
+                ),
+            ];
+            block.extend(inner.iter().map(|l| format!("  {l}")));
+            block.push("}".to_owned());
+            block.push(format!(
+                "{} [fillcolor=\"{}\", color=\"{}\"];",
+                layer.status, GREY.0, GREY.1
+            ));
+            if let Some(note) = &layer.note {
+                block.push(format!(
+                    "note_{0} [shape=note, label=\"{1}\", style=filled, fillcolor=\"#fff8c4\", fontsize=9];",
+                    layer.status,
+                    dot_escape(&note.join("\n"))
+                ));
+                edges.push(format!(
+                    "{0} -> note_{0} [style=dotted, arrowhead=none];",
+                    layer.status
+                ));
+            }
+            for e in Self::edges(layer, base) {
+                // Clipped at the layer's border: the edge leaves or enters the whole layer.
+                let clip = if e.from == base { "ltail" } else { "lhead" };
+                edges.push(format!(
+                    "{} -> {} [{}, {clip}=cluster_{}];",
+                    e.from,
+                    e.to,
+                    e.dot_attributes(),
+                    layer.id
+                ));
+            }
+            inner = block;
+        }
+        for line in inner.iter().chain(&edges) {
+            let _ = writeln!(out, "  {line}");
+        }
+        out.push_str("}\n");
+        out
     }
-    for overlay in &d.overlays {
-        out.push_str(&format!("  {overlay} [style=\"rounded,bold\"];\n"));
-    }
-    if let Some((first, label)) = d.start {
-        out.push_str("  start [shape=point, label=\"\"];\n");
-        out.push_str(&format!(
-            "  start -> {first} [label=\"{}\"];\n",
-            dot_escape(label)
-        ));
-    }
-    for e in &d.edges {
-        let attrs = match e.style {
-            Style::Drawn => String::new(),
-            Style::Inferred => ", style=dashed".to_owned(),
-            Style::System => ", style=dashed, color=gray40, fontcolor=gray40".to_owned(),
-        };
-        out.push_str(&format!(
-            "  {} -> {} [label=\"{}\"{attrs}];\n",
-            e.from,
-            e.to,
-            dot_escape(e.label)
-        ));
-    }
-    out.push_str("}\n");
-    out
 }
 
-fn reason(provenance: Provenance) -> &'static str {
+/// The legend of the cells of [`connection_table`] and [`account_table`].
+///
+/// ```
+/// use nectar_lifecycle_core::render::TABLE_LEGEND;
+/// assert!(TABLE_LEGEND.contains("**I**"));
+/// ```
+pub const TABLE_LEGEND: &str = "A cell names the status the event leads to, and why the edge \
+exists: **D** drawn in the published diagram, **I** inferred from the status tables and check \
+rules, **S** system (an overlay raised or lifted). *restore*: the overlay is lifted and the \
+status it covered shows again. An empty cell is not allowed: the machine rejects the event and \
+stays where it is.";
+
+fn mark(provenance: Provenance) -> &'static str {
     match provenance {
-        Provenance::Diagram => "drawn in the published diagram",
-        Provenance::Inferred(inference) => inference.reason(),
-        Provenance::System => "system overlay",
+        Provenance::Diagram => "D",
+        Provenance::Inferred(_) => "I",
+        Provenance::System => "S",
     }
 }
 
-fn markdown<S: fmt::Display, E: fmt::Display>(edges: &[Transition<S, E>]) -> String {
-    let mut out = String::from(
-        "| From | Event | To | Provenance | Reason |\n| --- | --- | --- | --- | --- |\n",
-    );
-    for t in edges {
-        let provenance = match t.provenance {
-            Provenance::Inferred(inference) => format!("inferred: {inference}"),
-            Provenance::Diagram | Provenance::System => t.provenance.to_string(),
-        };
-        out.push_str(&format!(
-            "| `{}` | `{}` | `{}` | {provenance} | {} |\n",
-            t.from,
-            t.event,
-            t.to,
-            reason(t.provenance)
-        ));
+/// A status x event table: a row per status (with its category), a column per event.
+fn table<S, E, O, C>(
+    cell: impl Fn(S, E) -> Option<Rule<S, O>>,
+    category: fn(S) -> C,
+    status: fn(O) -> S,
+) -> String
+where
+    S: Enumerated + fmt::Display,
+    E: Enumerated + fmt::Display,
+    O: Copy,
+    C: fmt::Display,
+{
+    let mut out = String::from("| Status | Category |");
+    for event in E::ALL {
+        let _ = write!(out, " {event} |");
+    }
+    out.push_str("\n| --- | --- |");
+    out.push_str(&" --- |".repeat(E::ALL.len()));
+    out.push('\n');
+    for &from in S::ALL {
+        let _ = write!(out, "| `{from}` | {} |", category(from));
+        for &event in E::ALL {
+            match cell(from, event) {
+                None => out.push_str(" |"),
+                Some(rule) => {
+                    let to = match rule.target {
+                        Target::Status(to) => format!("`{to}`"),
+                        Target::Overlay(OverlayChange::Raise(o)) => format!("`{}`", status(o)),
+                        Target::Overlay(OverlayChange::Lift(_)) => "*restore*".to_owned(),
+                    };
+                    let _ = write!(out, " {to} {} |", mark(rule.provenance));
+                }
+            }
+        }
+        out.push('\n');
     }
     out
 }
 
-/// The connection lifecycle under `rules`. Mermaid and DOT draw the lifecycle between
-/// operational statuses (the overlays are [`overlay_diagram`]); Markdown lists every edge,
-/// overlays included.
+/// Every connection cell under `rules`, as a Markdown table: a row per status, a column per
+/// event (headed by its label), each allowed cell naming the status the event leads to and
+/// a provenance mark ([`TABLE_LEGEND`]).
+///
+/// ```
+/// use nectar_lifecycle_core::render::connection_table;
+/// use nectar_lifecycle_core::Rules;
+///
+/// let table = connection_table(Rules::Documented);
+/// assert!(table.starts_with("| Status | Category | Authentication successful |"));
+/// let pending = table.lines().nth(2).unwrap();
+/// assert!(pending.starts_with("| `PENDING` | healthy | `CONNECTED` D | `PASSWORD_INCORRECT` D |"));
+/// ```
 #[must_use]
-pub fn connection_diagram(rules: Rules, format: Format) -> String {
-    match format {
-        Format::Mermaid => mermaid(&connection_lifecycle(rules)),
-        Format::Dot => dot(&connection_lifecycle(rules)),
-        Format::Markdown => markdown(&Connection::edges(rules)),
-    }
+pub fn connection_table(rules: Rules) -> String {
+    table(
+        |from, event| connection_rule(rules, from, event),
+        ConnectionStatus::category,
+        ConnectionOverlay::status,
+    )
 }
 
-/// The connection overlays (`DEACTIVATED`, `COMPANY_INACTIVE`), with the operational
-/// statuses collapsed into one pseudo-state. The same under both rule sets. Markdown lists
-/// the system edges uncollapsed.
+/// Every account cell, as a Markdown table like [`connection_table`]'s.
+///
+/// ```
+/// use nectar_lifecycle_core::render::account_table;
+///
+/// let table = account_table();
+/// let detected = table.lines().nth(2).unwrap();
+/// assert!(detected.starts_with("| `DETECTED` | healthy | `ONBOARDED` I | `CUSTOMER_NOT_TRACKED` I |"));
+/// ```
 #[must_use]
-pub fn overlay_diagram(format: Format) -> String {
-    match format {
-        Format::Mermaid => mermaid(&connection_overlays()),
-        Format::Dot => dot(&connection_overlays()),
-        Format::Markdown => {
-            let system: Vec<_> = Connection::edges(Rules::Documented)
-                .into_iter()
-                .filter(|t| t.provenance == Provenance::System)
-                .collect();
-            markdown(&system)
+pub fn account_table() -> String {
+    table(
+        account_rule,
+        AccountStatus::category,
+        AccountOverlay::status,
+    )
+}
+
+/// The edges [`Rules::Operational`] adds to the published diagram, in Markdown: first each
+/// [`Inference`] with its reason and how many edges it adds, then every inferred edge with
+/// the inference it follows.
+///
+/// ```
+/// use nectar_lifecycle_core::render::inferred_edges;
+///
+/// let md = inferred_edges();
+/// assert!(md.contains(
+///     "| `PENDING` | Provider requires reset | `NEW_PASSWORD_NEEDED` | `first_check_outcome` |\n"
+/// ));
+/// ```
+#[must_use]
+pub fn inferred_edges() -> String {
+    let inferred: Vec<_> = Connection::edges(Rules::Operational)
+        .into_iter()
+        .filter_map(|t| match t.provenance {
+            Provenance::Inferred(inference) => Some((t, inference)),
+            Provenance::Diagram | Provenance::System => None,
+        })
+        .collect();
+    let mut out = String::from("| Inference | Reason | Edges |\n| --- | --- | --- |\n");
+    for &inference in Inference::ALL {
+        let count = inferred.iter().filter(|(_, i)| *i == inference).count();
+        if count > 0 {
+            let _ = writeln!(out, "| `{inference}` | {} | {count} |", inference.reason());
         }
     }
-}
-
-/// The account lifecycle between the account's own statuses (Mermaid, DOT), or every account
-/// edge (Markdown).
-#[must_use]
-pub fn account_diagram(format: Format) -> String {
-    match format {
-        Format::Mermaid => mermaid(&account_lifecycle()),
-        Format::Dot => dot(&account_lifecycle()),
-        Format::Markdown => markdown(&Account::edges()),
+    out.push_str("\n| From | Event | To | Inference |\n| --- | --- | --- | --- |\n");
+    for (t, inference) in &inferred {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | `{}` | `{inference}` |",
+            t.from, t.event, t.to
+        );
     }
-}
-
-/// The account overlays (`WORKFLOW_NOT_ACCESSIBLE`, `CUSTOMER_NOT_TRACKED`,
-/// `COMPANY_INACTIVE`), with the own statuses collapsed (Mermaid, DOT); Markdown lists the
-/// edges that touch an overlay.
-#[must_use]
-pub fn account_overlay_diagram(format: Format) -> String {
-    match format {
-        Format::Mermaid => mermaid(&account_overlays()),
-        Format::Dot => dot(&account_overlays()),
-        Format::Markdown => {
-            let touching: Vec<_> = Account::edges()
-                .into_iter()
-                .filter(|t| {
-                    AccountOverlay::of(t.from).is_some() || AccountOverlay::of(t.to).is_some()
-                })
-                .collect();
-            markdown(&touching)
-        }
-    }
+    out
 }
 
 fn describe_collection<S: fmt::Display, E: fmt::Display>(c: &Collection<S, E>) -> String {
     match c {
         Collection::DueAtOnce => "due at once (a fresh cycle), then weekly".to_owned(),
         Collection::Weekly => "checked weekly".to_owned(),
-        Collection::HaltedUntilUserActs { resume, .. } => format!("halted until `{resume}`"),
-        Collection::StoppedBySystem { resume, .. } => format!("stopped until `{resume}`"),
+        Collection::HaltedUntilUserActs { resume, .. } => format!("halted until \"{resume}\""),
+        Collection::StoppedBySystem { resume, .. } => format!("stopped until \"{resume}\""),
         Collection::Terminal {
             resume: Some(resume),
             ..
         } => {
-            format!("terminal: not re-checked until `{resume}`")
+            format!("terminal: not re-checked until \"{resume}\"")
         }
         Collection::Terminal { resume: None, .. } => "terminal: not re-checked".to_owned(),
     }
@@ -376,6 +1182,13 @@ fn describe_collection<S: fmt::Display, E: fmt::Display>(c: &Collection<S, E>) -
 /// A Markdown table of every connection status with its category, check policy,
 /// remediation (first occurrence; provider errors escalate when persistent) and who acts;
 /// then every account status with its category and check policy.
+///
+/// ```
+/// use nectar_lifecycle_core::render::status_table;
+///
+/// let table = status_table();
+/// assert!(table.contains("| `DEACTIVATED` | system | stopped until \"Activated (isActive true)\" |"));
+/// ```
 #[must_use]
 pub fn status_table() -> String {
     let mut out = String::from(
@@ -394,85 +1207,16 @@ pub fn status_table() -> String {
                 format!("{}; if persistent: {}", first.actor(), persistent.actor()),
             )
         };
-        out.push_str(&format!(
-            "| `{status}` | {} | {policy} | {remedy} | {actor} |\n",
+        let _ = writeln!(
+            out,
+            "| `{status}` | {} | {policy} | {remedy} | {actor} |",
             status.category()
-        ));
+        );
     }
     out.push_str("\n| Account status | Category | Check policy |\n| --- | --- | --- |\n");
     for &status in AccountStatus::ALL {
         let policy = describe_collection(&Account::showing(status).collection());
-        out.push_str(&format!(
-            "| `{status}` | {} | {policy} |\n",
-            status.category()
-        ));
+        let _ = writeln!(out, "| `{status}` | {} | {policy} |", status.category());
     }
     out
-}
-
-/// The command that regenerates `docs/transitions.md`.
-pub const REGENERATE: &str = "cargo lifecycle docs > docs/transitions.md";
-
-/// The whole of `docs/transitions.md`: both rule sets' diagrams and tables, the overlays,
-/// the account lifecycle, and the status tables.
-#[must_use]
-pub fn transitions_document() -> String {
-    let mut out = String::new();
-    let mut section = |title: &str, intro: &str, body: &[(&str, String)]| {
-        let _ = write!(out, "\n## {title}\n");
-        if !intro.is_empty() {
-            let _ = write!(out, "\n{intro}\n");
-        }
-        for (lang, text) in body {
-            if lang.is_empty() {
-                let _ = write!(out, "\n{text}");
-            } else {
-                let _ = write!(out, "\n```{lang}\n{text}```\n");
-            }
-        }
-    };
-    section(
-        "Documented rules",
-        "Exactly the published diagram. The overlays below apply too.",
-        &[
-            (
-                "mermaid",
-                connection_diagram(Rules::Documented, Format::Mermaid),
-            ),
-            ("", connection_diagram(Rules::Documented, Format::Markdown)),
-        ],
-    );
-    section(
-        "Operational rules",
-        "The published diagram plus the edges the status tables and check rules imply \
-         (labelled `[inferred]`). The overlays below apply too.",
-        &[
-            (
-                "mermaid",
-                connection_diagram(Rules::Operational, Format::Mermaid),
-            ),
-            ("", connection_diagram(Rules::Operational, Format::Markdown)),
-        ],
-    );
-    section(
-        "Connection overlays",
-        "`DEACTIVATED` and `COMPANY_INACTIVE` cover the operational status, which they keep \
-         and restore. Every operational status behaves the same, so they are drawn as one.",
-        &[("mermaid", overlay_diagram(Format::Mermaid))],
-    );
-    section(
-        "Account lifecycle",
-        "Between the account's own statuses; then the overlays (parent connection, tracking, \
-         company) with the own statuses drawn as one. The table lists every account edge.",
-        &[
-            ("mermaid", account_diagram(Format::Mermaid)),
-            ("mermaid", account_overlay_diagram(Format::Mermaid)),
-            ("", account_diagram(Format::Markdown)),
-        ],
-    );
-    section("Statuses", "", &[("", status_table())]);
-    format!(
-        "# Allowed transitions\n\n<!-- Generated from the transition table by `{REGENERATE}`. \
-         Do not edit. -->\n{out}"
-    )
 }

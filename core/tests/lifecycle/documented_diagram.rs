@@ -1,10 +1,12 @@
 //! The `Documented` rule set is the published diagram: its 22 edges, read from a verbatim
-//! copy of Nectar's page, are exactly the non-system edges the crate allows.
+//! copy of Nectar's page, are exactly the non-system edges the crate allows, and the
+//! generated Mermaid, parsed back, is that diagram.
 
 use nectar_lifecycle_support as common;
 
 use std::collections::BTreeSet;
 
+use nectar_lifecycle_core::render::{Diagram, Format};
 use nectar_lifecycle_core::{Connection, DIAGRAM, Provenance, Rules};
 
 fn published() -> BTreeSet<(String, String, String)> {
@@ -67,4 +69,49 @@ fn every_drawn_edge_is_marked_diagram_under_both_rule_sets() {
             .collect();
         assert_eq!(drawn, published(), "{rules}");
     }
+}
+
+/// `(from, label, to)` of every `A --> B: label` line of a Mermaid state diagram, the start
+/// edge `[*] --> ...` included.
+fn parse_mermaid(text: &str) -> BTreeSet<(String, String, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let (arrow, label) = l.trim().split_once(": ")?;
+            let (from, to) = arrow.split_once(" --> ")?;
+            Some((from.to_owned(), label.to_owned(), to.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_mermaid_parsed_back_is_exactly_the_published_diagram() {
+    let spec = common::SPEC
+        .split("```mermaid")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the spec's diagram");
+    let published = parse_mermaid(spec);
+    assert_eq!(published.len(), 23, "22 edges and the start");
+    let ours = parse_mermaid(&Diagram::ConnectionDocumented.render(Format::Mermaid));
+    assert_eq!(ours, published);
+}
+
+#[test]
+fn the_documented_mermaid_is_in_the_published_style() {
+    // Flat, like the page: the header, then one `A --> B: label` line per edge; no
+    // groups, pseudo-states, styling or merged labels.
+    let ours = Diagram::ConnectionDocumented.render(Format::Mermaid);
+    let mut lines = ours.lines();
+    assert_eq!(lines.next(), Some("stateDiagram-v2"));
+    for line in lines {
+        assert!(
+            line.starts_with("  ") && line.contains(" --> ") && line.contains(": "),
+            "{line:?}"
+        );
+        assert!(
+            !line.contains(", ") && !line.contains("[inferred]"),
+            "{line:?}"
+        );
+    }
+    assert_eq!(ours.lines().count(), 1 + 23);
 }
