@@ -2,14 +2,24 @@
 """Print criterion medians and their ratios to a baseline measured in the same run.
 
 Usage: scripts/bench-ratios.py GROUP BASELINE [--per N]
-Reads target/criterion/GROUP/<function>/<parameter>/new/estimates.json (or
-target/criterion/GROUP/<function>/new/estimates.json without parameters) and prints a
+Reads <target>/criterion/GROUP/<function>/<parameter>/new/estimates.json (or
+<target>/criterion/GROUP/<function>/new/estimates.json without parameters), where <target>
+is cargo's target directory (`cargo metadata`, so CARGO_TARGET_DIR is honoured), and prints a
 Markdown table: function, parameter, median, ratio to BASELINE at the same parameter.
 """
 import glob
 import json
 import os
+import subprocess
 import sys
+
+
+def target_directory():
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(meta)["target_directory"]
 
 
 def fmt(ns):
@@ -23,7 +33,7 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     group, baseline = sys.argv[1], sys.argv[2]
-    root = os.path.join("target", "criterion", group)
+    root = os.path.join(target_directory(), "criterion", group)
     medians = {}
     for path in glob.glob(os.path.join(root, "**", "new", "estimates.json"), recursive=True):
         rel = os.path.relpath(os.path.dirname(os.path.dirname(path)), root).split(os.sep)
