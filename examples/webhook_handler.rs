@@ -22,7 +22,7 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use nectar_lifecycle::webhook::{self, Decision, LastSeen, reconcile};
+use nectar_lifecycle::webhook::{self, Decision, Observation, Record, reconcile};
 
 /// A parsed `--secret`. Without the `verify` feature there is none: `--secret` is refused.
 #[cfg(feature = "verify")]
@@ -180,7 +180,7 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(verified) = &verified {
         println!("verified:     {verified}");
     }
-    let stored: Option<LastSeen> = match &args.stored {
+    let stored: Option<Record> = match &args.stored {
         Some(path) => Some(
             serde_json::from_slice(&read(Some(path))?)
                 .map_err(|e| format!("stored record {path}: {e}"))?,
@@ -221,11 +221,16 @@ fn run(args: &Args) -> Result<(), String> {
             "running"
         }
     );
-    let decision = reconcile(stored.as_ref(), args.svix_id.as_deref(), &event);
+    let observation = Observation::Delivery {
+        id: args.svix_id.as_deref(),
+        webhook: &event,
+    };
+    let decision = reconcile(stored.as_ref(), observation);
     println!("reconcile:    {decision}");
-    if let Decision::Apply { notifications, .. } = &decision {
-        println!("notify:       {notifications}");
-        let next = LastSeen::after(stored.as_ref(), args.svix_id.as_deref(), &event);
+    if let Decision::Apply(changes) = &decision {
+        println!("notify:       {}", changes.notifications);
+    }
+    if let Some(next) = Record::after(stored.as_ref(), observation, &decision) {
         println!(
             "store:        {}",
             serde_json::to_string(&next).map_err(|e| e.to_string())?

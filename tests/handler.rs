@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use nectar_lifecycle::verify::{SignedHeaders, Verifier, WebhookSecret};
-use nectar_lifecycle::webhook::{self, Decision, LastSeen, reconcile};
+use nectar_lifecycle::webhook::{self, Decision, DuplicateReason, Observation, Record, reconcile};
 
 /// Svix's own test secret (`svix/svix-webhooks`, `rust/src/webhooks.rs`).
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -23,9 +23,13 @@ fn verify_then_parse_then_reconcile_a_fixture() {
         .verify(&body, signed.iter(), sent_at + SignedDuration::from_secs(3))
         .expect("verifies");
     let event = webhook::parse(&body).expect("parses");
-    let first = reconcile(None, Some(&verified.id), &event);
-    assert!(matches!(first, Decision::Apply { .. }), "{first}");
-    let stored = LastSeen::after(None, Some(&verified.id), &event);
+    let delivery = Observation::Delivery {
+        id: Some(&verified.id),
+        webhook: &event,
+    };
+    let first = reconcile(None, delivery);
+    assert!(matches!(first, Decision::Apply(_)), "{first}");
+    let stored = Record::after(None, delivery, &first).expect("stored");
     // A retry of the same message (same id, re-signed later by Svix) is a duplicate.
     let retry = secret().sign(
         "msg_fixture_1",
@@ -36,7 +40,13 @@ fn verify_then_parse_then_reconcile_a_fixture() {
         .verify(&body, retry.iter(), sent_at + SignedDuration::from_mins(11))
         .expect("the retry verifies");
     assert!(matches!(
-        reconcile(Some(&stored), Some(&again.id), &event),
-        Decision::Duplicate(_)
+        reconcile(
+            Some(&stored),
+            Observation::Delivery {
+                id: Some(&again.id),
+                webhook: &event
+            }
+        ),
+        Decision::Duplicate(DuplicateReason::SameDelivery)
     ));
 }

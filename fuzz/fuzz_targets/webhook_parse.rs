@@ -3,7 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nectar_lifecycle::webhook::{self, Decision, LastSeen, nectar_events, reconcile};
+use nectar_lifecycle::webhook::{
+    self, Decision, DuplicateReason, Observation, Record, nectar_events, reconcile,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(event) = webhook::parse(data) else {
@@ -11,15 +13,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = event.assess();
     // Against nothing, against itself, and against a record built from itself.
-    let first = reconcile(None, Some("fuzz"), &event);
-    assert!(matches!(first, Decision::Apply { .. }), "nothing stored: always apply");
-    let stored = LastSeen::after(None, Some("fuzz"), &event);
-    assert!(matches!(
-        reconcile(Some(&stored), Some("fuzz"), &event),
-        Decision::Duplicate(_)
-    ));
+    let delivery = Observation::Delivery {
+        id: Some("fuzz"),
+        webhook: &event,
+    };
+    let first = reconcile(None, delivery);
+    assert!(matches!(first, Decision::Apply(_)), "nothing stored: always apply");
+    let stored = Record::after(None, delivery, &first).expect("applied");
+    assert_eq!(
+        reconcile(Some(&stored), delivery),
+        Decision::Duplicate(DuplicateReason::SameDelivery)
+    );
+    // The same content as a snapshot is the same version.
+    assert_eq!(
+        reconcile(Some(&stored), Observation::Snapshot(&event.connection)),
+        Decision::Duplicate(DuplicateReason::SameVersion)
+    );
     let json = serde_json::to_vec(&stored).expect("a record serializes");
-    let back: LastSeen = serde_json::from_slice(&json).expect("and reads back");
+    let back: Record = serde_json::from_slice(&json).expect("and reads back");
     assert_eq!(back, stored);
     // What the test double would send for this connection parses back to the same fields.
     for sent in nectar_events(None, &event.connection) {

@@ -174,3 +174,20 @@ pub fn proptest_cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// The directory of the polled body fixtures: `GET /connection/{id}/details` (`details*`)
+/// and `GET /connection/company/{id}` (`company-list*`); `bad-*` are malformed on purpose.
+#[must_use]
+pub fn poll_fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/polls")
+}
+
+/// The bytes of one polled body fixture.
+///
+/// # Panics
+/// When the fixture does not exist (a test failure).
+#[must_use]
+pub fn poll_fixture(name: &str) -> Vec<u8> {
+    let path = poll_fixtures().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}

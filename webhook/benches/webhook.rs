@@ -6,17 +6,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use nectar_lifecycle_webhook::{self as webhook, LastSeen, reconcile};
+use nectar_lifecycle_webhook::{self as webhook, Observation, Record, reconcile};
 
 const BODY: &[u8] = include_bytes!("../../support/fixtures/webhooks/pair-updated.json");
 const STORED: &[u8] = include_bytes!("../../support/fixtures/webhooks/validated.json");
 
 fn bench(c: &mut Criterion) {
-    let stored = LastSeen::after(
-        None,
-        Some("msg_0"),
-        &webhook::parse(STORED).expect("fixture"),
-    );
+    let stored = Record::new(webhook::parse(STORED).expect("fixture").connection);
     let mut group = c.benchmark_group("webhook");
     group.bench_function("serde_json_value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(BODY)).expect("json"));
@@ -28,7 +24,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let event = webhook::parse(black_box(BODY)).expect("parses");
             let assessment = event.assess();
-            let decision = reconcile(Some(black_box(&stored)), Some("msg_1"), &event);
+            let delivery = Observation::Delivery {
+                id: Some("msg_1"),
+                webhook: &event,
+            };
+            let decision = reconcile(Some(black_box(&stored)), delivery);
             (assessment, decision)
         });
     });

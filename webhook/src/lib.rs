@@ -21,14 +21,54 @@
 //!   [`Verdict::UnknownStatus`], with no category or remediation. A change neither rule set
 //!   allows is [`Verdict::Unlisted`]: flagged, not rejected (Nectar calls its diagram a
 //!   "general lifecycle").
-//! * **Duplicates** are the same `svix-id` among the last [`RECENT_EVENT_IDS`] stored, or
-//!   the same status *and* `statusLastUpdateTime` as stored (the `updated` and `validated`
-//!   events of one change, in either order).
-//! * **Stale**: an older `statusLastUpdateTime` than stored is never applied.
-//! * **Gaps**: an `old.status` that differs from the stored status means an event was
-//!   missed; so does a status change that cannot be ordered (no timestamp and no
-//!   `old.status`, or the same timestamp with a different status). The decision is to poll
-//!   `GET /connection/{id}/details` rather than guess.
+//! * **One record, one decision.** A webhook delivery and a polled snapshot are both an
+//!   [`Observation`], and go through the same [`reconcile`] against the [`Record`] the
+//!   integrator stores per connection. The rules, in order:
+//!   1. nothing stored yet: apply;
+//!   2. another connection's record: refuse;
+//!   3. a delivery id (`svix-id`) among the last [`RECENT_EVENT_IDS`]: the same delivery;
+//!   4. otherwise order the observation against the record ([`Version::order`]) by `updated`,
+//!      which changes on any field change, else by `statusLastUpdateTime` where the two
+//!      differ, which changes with the status:
+//!      * older: stale, never applied (no regression);
+//!      * newer: applied, unless the event's `old.status` is not the stored status: an
+//!        event was missed, so poll `GET /connection/{id}/details` (a [`Gap`]);
+//!      * the same version, or none to compare: the same content is a duplicate (the
+//!        `updated` and `validated` events of one change, in either order, or a poll that
+//!        found nothing new); other content is applied when a delivery's `old.status` is the
+//!        stored status (it follows it) or when it is a polled snapshot (Nectar's state when
+//!        the poll was answered); any other delivery is a gap: nothing orders it, so poll
+//!        rather than guess.
+//!
+//!   So nothing Nectar changed is classed as already applied: a change of any field moves
+//!   `updated` forward or, where `updated` is missing, changes the content.
+//! * **What changed.** An applied decision lists the changed [`Field`]s, the
+//!   [`AccountChange`]s (accounts are followed by `id`, else `accountNumber`), and the
+//!   [`Notification`]s, derived from the stored state and the new one: a poll that closes a
+//!   gap gives the notifications the missed events would have given, net of what cancelled
+//!   out.
+//! * **Polling** ([`parse_details`], [`parse_company_list`], [`CompanyListQuery`]):
+//!
+//!   * **The list's envelope.** The docs do not show the body of
+//!     `GET /connection/company/{companyId}`. Accepted are a bare JSON array of connection
+//!     objects, or an object holding that array under exactly one of [`COMPANY_LIST_KEYS`]
+//!     (`connections`, `data`, `results`, `items`), its other members (a count, a cursor)
+//!     ignored; `null` under the key is an empty list. Anything else (another key, two of the
+//!     keys, a lone connection object) is [`WebhookError::Invalid`] saying what was expected.
+//!   * **All or nothing.** One malformed element fails the whole list, with its index in the
+//!     field path (`[3].status`, `connections[3].status`): a list that silently dropped a
+//!     connection would read as that connection gone.
+//!   * **A connection is a JSON object.** serde would also read a struct from an array of its
+//!     field values in order; a details body or a list element that is an array is refused.
+//!   * **Body limits.** A details body has the webhook's limit, [`MAX_BODY_BYTES`]; a list
+//!     holds all of a company's connections, so its default is [`MAX_LIST_BODY_BYTES`].
+//!   * **Paths** are relative to the API base URL (`https://external.nectarclimate.com/v2.2`).
+//!     An id is percent-encoded as one path segment (all but RFC 3986's unreserved
+//!     characters); statuses are sent as they are, being `A-Z` and `_`. Nectar's ids are
+//!     UUIDs: an empty id, `.` or `..` would still make a path a URL resolver rewrites.
+//!   * **The client-side filter** ([`CompanyListQuery::matches`]) keeps a connection only when
+//!     its status is the known status asked for (the sandbox alias `INCORRECT_PASSWORD` reads as
+//!     `PASSWORD_INCORRECT`); an unknown status matches no known-status filter.
 //! * **Fields whose type the docs do not pin** (`multiplyByOccupancy`, `initialSites`,
 //!   `initialDatasourceTypes`) are not modelled and are ignored like any unknown field;
 //!   `created`, `updated` and the dates are kept as strings. `isDuplicated` given as a string
@@ -42,25 +82,26 @@
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
-//! use nectar_lifecycle_webhook::{self as webhook, reconcile, Decision, LastSeen};
+//! use nectar_lifecycle_webhook::{self as webhook, reconcile, Decision, Observation, Record};
 //!
 //! let body = br#"{"eventType":"connection.updated.v2","protectedChanges":["status"],
 //!   "old":{"status":"CONNECTED"},"id":"a6c70a54","status":"PASSWORD_INCORRECT",
-//!   "statusLastUpdateTime":"2026-11-25T09:00:00Z"}"#;
+//!   "updated":"2026-11-25T09:00:00Z","statusLastUpdateTime":"2026-11-25T09:00:00Z"}"#;
 //! let event = webhook::parse(body)?;
 //!
 //! // What kind of change is it, and what should be done?
 //! let assessment = event.assess();
 //! assert!(assessment.collection_halted);
 //!
-//! // Is it new, a duplicate, stale, or did we miss one?
-//! let mut stored: Option<LastSeen> = None; // from your database
-//! match reconcile(stored.as_ref(), Some("msg_1"), &event) {
-//!     Decision::Apply { notifications, .. } => {
-//!         stored = Some(LastSeen::after(stored.as_ref(), Some("msg_1"), &event));
-//!         # let _ = notifications;
-//!     }
-//!     other => println!("not applied: {other}"),
+//! // Is it new, a duplicate, stale, or did we miss one? Polled snapshots take the same path.
+//! let mut stored: Option<Record> = None; // from your database
+//! let delivery = Observation::Delivery { id: Some("msg_1"), webhook: &event };
+//! let decision = reconcile(stored.as_ref(), delivery);
+//! if let Decision::Apply(changes) = &decision {
+//!     println!("{changes}"); // what changed, and the notifications to send
+//! }
+//! if let Some(next) = Record::after(stored.as_ref(), delivery, &decision) {
+//!     stored = Some(next); // save it
 //! }
 //! # assert!(stored.is_some());
 //! # }
@@ -68,17 +109,27 @@
 //! ```
 
 mod assess;
+mod changes;
 mod payload;
-mod reconcile;
+mod poll;
+mod record;
 mod simulate;
 
 pub use assess::{Assessment, Verdict};
+pub use changes::{AccountChange, Changes, Field, Notification, account_changes, notifications};
 pub use payload::{
     AccountPayload, Company, ConnectionPayload, Datasource, Duplicated, EventType, OldValues,
     Reported, Webhook,
 };
-pub use reconcile::{
-    Decision, DuplicateReason, LastSeen, Notification, RECENT_EVENT_IDS, reconcile,
+#[cfg(feature = "json")]
+pub use poll::{
+    COMPANY_LIST_KEYS, MAX_LIST_BODY_BYTES, parse_company_list, parse_company_list_with_limit,
+    parse_details, parse_details_with_limit,
+};
+pub use poll::{CompanyListQuery, details_path};
+pub use record::{
+    Decision, DuplicateReason, Gap, Observation, RECENT_EVENT_IDS, Record, RecordFormError,
+    Version, reconcile,
 };
 pub use simulate::nectar_events;
 

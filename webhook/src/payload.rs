@@ -442,7 +442,7 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WebhookError {
     /// The body is larger than the limit; it was not parsed.
-    #[error("webhook body of {len} bytes exceeds the limit of {max} bytes")]
+    #[error("body of {len} bytes exceeds the limit of {max} bytes")]
     TooLarge {
         /// The body's length.
         len: usize,
@@ -450,7 +450,7 @@ pub enum WebhookError {
         max: usize,
     },
     /// The body is not JSON (or is truncated, or has something after the JSON value).
-    #[error("webhook body is not valid JSON at line {line}, column {column}: {message}")]
+    #[error("body is not valid JSON at line {line}, column {column}: {message}")]
     Malformed {
         /// The line where reading stopped, from 1.
         line: usize,
@@ -461,7 +461,7 @@ pub enum WebhookError {
     },
     /// The JSON does not have the shape of a connection webhook: a required field is
     /// missing or a field has the wrong type.
-    #[error("webhook field `{field}`: {message}")]
+    #[error("field `{field}`: {message}")]
     Invalid {
         /// The path of the field, like `accounts[0].isTracked` (`.` for the body itself).
         field: String,
@@ -527,7 +527,7 @@ pub fn parse_with_limit(body: &[u8], max: usize) -> Result<Webhook, WebhookError
 /// and for a field of the wrong shape, the field's path.
 #[cfg(feature = "json")]
 #[cold]
-fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
+pub(crate) fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
     use serde_json::error::Category;
     match err.classify() {
         Category::Data => WebhookError::Invalid {

@@ -1,6 +1,7 @@
 //! The reverse direction, for test doubles of Nectar: the webhook events Nectar would send
 //! for a change of a connection.
 
+use crate::changes::Field;
 use crate::payload::{ConnectionPayload, EventType, OldValues, Webhook};
 
 /// The events Nectar would send when a connection goes from `old` (`None`: it was just
@@ -38,33 +39,11 @@ pub fn nectar_events(old: Option<&ConnectionPayload>, new: &ConnectionPayload) -
     let Some(old) = old else {
         return vec![event(EventType::Created, Vec::new(), None)];
     };
-    let mut changed: Vec<String> = Vec::new();
-    let mut mark = |name: &str, differs: bool| {
-        if differs {
-            changed.push(name.to_owned());
-        }
-    };
-    mark("status", old.status != new.status);
-    mark(
-        "statusErrorDetail",
-        old.status_error_detail != new.status_error_detail,
-    );
-    mark("externalId", old.external_id != new.external_id);
-    mark("isActive", old.is_active != new.is_active);
-    mark("datasource", old.datasource != new.datasource);
-    mark("accounts", old.accounts != new.accounts);
-    mark("company", old.company != new.company);
-    mark("url", old.url != new.url);
-    mark("country", old.country != new.country);
-    mark("username", old.username != new.username);
-    mark(
-        "workflowOwnerEmail",
-        old.workflow_owner_email != new.workflow_owner_email,
-    );
-    mark(
-        "dataCollectionStartDate",
-        old.data_collection_start_date != new.data_collection_start_date,
-    );
+    let changed: Vec<String> = Field::changed(old, new)
+        .iter()
+        .filter(|field| !field.is_timestamp())
+        .map(|field| field.name().to_owned())
+        .collect();
     if changed.is_empty() {
         return Vec::new();
     }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod parse;
+mod poll;
 mod reconcile;
 mod verdicts;
 

@@ -1,0 +1,485 @@
+//! One record per connection, fed by webhooks and polling alike; the rules are in the
+//! crate docs.
+
+use core::cmp::Ordering;
+use core::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::changes::Changes;
+use crate::payload::{ConnectionPayload, Reported, Webhook};
+use nectar_lifecycle_core::ConnectionStatus;
+
+/// How many recent delivery ids a [`Record`] keeps for duplicate detection.
+pub const RECENT_EVENT_IDS: usize = 32;
+
+/// One observation of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observation<'a> {
+    /// A webhook delivery, with its `svix-id` (`None` if the caller has none).
+    Delivery {
+        /// The delivery id (`svix-id`): the same across Svix's retries of one message.
+        id: Option<&'a str>,
+        /// The parsed body.
+        webhook: &'a Webhook,
+    },
+    /// A polled snapshot: the body of `GET /connection/{id}/details`, or one connection of
+    /// `GET /connection/company/{companyId}`.
+    Snapshot(&'a ConnectionPayload),
+}
+
+impl<'a> Observation<'a> {
+    /// The connection as observed.
+    #[must_use]
+    pub fn connection(&self) -> &'a ConnectionPayload {
+        match self {
+            Self::Delivery { webhook, .. } => &webhook.connection,
+            Self::Snapshot(connection) => connection,
+        }
+    }
+
+    /// The status before the change, when a delivery says (`old.status`).
+    #[must_use]
+    pub fn old_status(&self) -> Option<&'a Reported<ConnectionStatus>> {
+        match self {
+            Self::Delivery { webhook, .. } => webhook.previous_status(),
+            Self::Snapshot(_) => None,
+        }
+    }
+
+    /// The delivery id, for a delivery that has one.
+    #[must_use]
+    pub fn delivery_id(&self) -> Option<&'a str> {
+        match self {
+            Self::Delivery { id, .. } => *id,
+            Self::Snapshot(_) => None,
+        }
+    }
+}
+
+/// The version of an observation: the two timestamps Nectar keeps that order changes.
+///
+/// `updated` changes on any field change (timestamp-only changes fire nothing);
+/// `statusLastUpdateTime` is when Nectar recorded the status. An `updated` that does not
+/// parse as RFC 3339 counts as missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Version {
+    /// `updated`.
+    pub updated: Option<Timestamp>,
+    /// `statusLastUpdateTime`.
+    pub status_last_update_time: Option<Timestamp>,
+}
+
+impl Version {
+    /// The version of `connection`.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::ConnectionStatus as S;
+    /// use nectar_lifecycle_webhook::{ConnectionPayload, Version};
+    /// let c = ConnectionPayload { updated: Some("2026-11-25T09:00:00Z".into()), ..ConnectionPayload::new("c1", S::Connected) };
+    /// assert_eq!(Version::of(&c).updated, Some("2026-11-25T09:00:00Z".parse()?));
+    /// # Ok::<(), jiff::Error>(())
+    /// ```
+    #[must_use]
+    pub fn of(connection: &ConnectionPayload) -> Self {
+        Self {
+            updated: connection
+                .updated
+                .as_deref()
+                .and_then(|u| u.parse::<Timestamp>().ok()),
+            status_last_update_time: connection.status_last_update_time,
+        }
+    }
+
+    /// How `self` orders against `other`: by `updated` when both have it, else by
+    /// `statusLastUpdateTime` when both have it and they differ; `None` when nothing orders
+    /// them.
+    ///
+    /// ```
+    /// use core::cmp::Ordering;
+    /// use nectar_lifecycle_webhook::Version;
+    /// let at = |s: &str| Some(s.parse().unwrap());
+    /// let a = Version { updated: at("2026-11-25T09:00:00Z"), status_last_update_time: None };
+    /// let b = Version { updated: at("2026-11-25T10:00:00Z"), status_last_update_time: None };
+    /// assert_eq!(a.order(&b), Some(Ordering::Less));
+    /// assert_eq!(a.order(&Version { updated: None, status_last_update_time: None }), None);
+    /// ```
+    #[must_use]
+    pub fn order(&self, other: &Self) -> Option<Ordering> {
+        match (self.updated, other.updated) {
+            (Some(a), Some(b)) => Some(a.cmp(&b)),
+            _ => match (self.status_last_update_time, other.status_last_update_time) {
+                (Some(a), Some(b)) if a != b => Some(a.cmp(&b)),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.updated, self.status_last_update_time) {
+            (Some(updated), _) => write!(f, "updated {updated}"),
+            (None, Some(status)) => write!(f, "statusLastUpdateTime {status}"),
+            (None, None) => f.write_str("no version"),
+        }
+    }
+}
+
+/// What the integrator stores per connection: the connection as last applied (its status
+/// and `statusLastUpdateTime`, `updated`, every field, the accounts with their status and
+/// `trackingStatus`), the operational status last known underneath an overlay, and the ids
+/// of the recent deliveries. Serializable, for the integrator's database; a record stored in
+/// the earlier `LastSeen` form (`connectionId`, `status`, `statusLastUpdateTime`,
+/// `recentEventIds`) still reads.
+///
+/// ```
+/// use nectar_lifecycle_core::ConnectionStatus as S;
+/// use nectar_lifecycle_webhook::{ConnectionPayload, Record};
+///
+/// let record = Record::new(ConnectionPayload::new("c1", S::WebsiteDown));
+/// let json = serde_json::to_string(&record)?;
+/// assert_eq!(serde_json::from_str::<Record>(&json)?, record);
+///
+/// // The earlier form still reads.
+/// let old: Record = serde_json::from_str(r#"{"connectionId":"c1","status":"CONNECTED",
+///     "statusLastUpdateTime":"2026-11-25T09:00:00Z","recentEventIds":["msg_1"]}"#)?;
+/// assert_eq!(old.connection.status, S::Connected.into());
+/// assert_eq!(old.recent_event_ids, ["msg_1"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "RecordRepr")]
+pub struct Record {
+    /// The connection as last applied.
+    pub connection: ConnectionPayload,
+    /// The operational status underneath an overlay, when known: the status shown before
+    /// `DEACTIVATED` or `COMPANY_INACTIVE` covered it (equal to the status when no overlay
+    /// shows; `None` when never seen).
+    #[serde(default)]
+    pub operational_status: Option<ConnectionStatus>,
+    /// The most recent delivery ids (`svix-id`), oldest first, at most
+    /// [`RECENT_EVENT_IDS`].
+    #[serde(default)]
+    pub recent_event_ids: Vec<String>,
+}
+
+/// A stored record in either form.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordRepr {
+    connection: Option<ConnectionPayload>,
+    #[serde(default)]
+    operational_status: Option<ConnectionStatus>,
+    #[serde(default)]
+    recent_event_ids: Vec<String>,
+    // The earlier `LastSeen` form.
+    connection_id: Option<String>,
+    status: Option<Reported<ConnectionStatus>>,
+    #[serde(default)]
+    status_last_update_time: Option<Timestamp>,
+}
+
+/// A stored record that is neither form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a stored record needs `connection`, or `connectionId` and `status` (the earlier form)")]
+pub struct RecordFormError;
+
+impl TryFrom<RecordRepr> for Record {
+    type Error = RecordFormError;
+
+    fn try_from(r: RecordRepr) -> Result<Self, Self::Error> {
+        let connection = match (r.connection, r.connection_id, r.status) {
+            (Some(connection), _, _) => connection,
+            (None, Some(id), Some(status)) => ConnectionPayload {
+                status_last_update_time: r.status_last_update_time,
+                ..ConnectionPayload::new(id, status)
+            },
+            (None, _, _) => return Err(RecordFormError),
+        };
+        let operational_status = r
+            .operational_status
+            .or_else(|| connection.status.known().filter(|s| s.is_operational()));
+        Ok(Self {
+            connection,
+            operational_status,
+            recent_event_ids: r.recent_event_ids,
+        })
+    }
+}
+
+impl Record {
+    /// A record of `connection`, with no delivery remembered.
+    #[must_use]
+    pub fn new(connection: ConnectionPayload) -> Self {
+        Self {
+            operational_status: connection.status.known().filter(|s| s.is_operational()),
+            connection,
+            recent_event_ids: Vec::new(),
+        }
+    }
+
+    /// The record's version.
+    #[must_use]
+    pub fn version(&self) -> Version {
+        Version::of(&self.connection)
+    }
+
+    /// The record to store after `decision` on `observation` (decided against `stored`), or
+    /// `None` when nothing changed: the new content for an applied observation, and the
+    /// delivery id remembered for every other decision on a delivery not seen before.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::ConnectionStatus as S;
+    /// use nectar_lifecycle_webhook::{reconcile, ConnectionPayload, Observation, Record};
+    /// let snapshot = ConnectionPayload::new("c1", S::Connected);
+    /// let seen = Observation::Snapshot(&snapshot);
+    /// let decision = reconcile(None, seen);
+    /// let record = Record::after(None, seen, &decision).expect("applied");
+    /// assert_eq!(record.connection, snapshot);
+    /// // The same snapshot again changes nothing.
+    /// let again = reconcile(Some(&record), seen);
+    /// assert!(Record::after(Some(&record), seen, &again).is_none());
+    /// ```
+    #[must_use]
+    pub fn after(
+        stored: Option<&Self>,
+        observation: Observation<'_>,
+        decision: &Decision,
+    ) -> Option<Self> {
+        let mut next = match decision {
+            Decision::Apply(_) => {
+                let connection = observation.connection().clone();
+                let shown = connection.status.known();
+                let operational_status = match shown {
+                    Some(status) if status.is_operational() => Some(status),
+                    // Under an overlay: what the record knew is still underneath.
+                    Some(_) => stored.and_then(|s| s.operational_status),
+                    None => None,
+                };
+                Self {
+                    connection,
+                    operational_status,
+                    recent_event_ids: stored
+                        .map(|s| s.recent_event_ids.clone())
+                        .unwrap_or_default(),
+                }
+            }
+            Decision::Duplicate(DuplicateReason::SameDelivery)
+            | Decision::OtherConnection { .. } => {
+                return None;
+            }
+            Decision::Duplicate(DuplicateReason::SameVersion)
+            | Decision::Stale { .. }
+            | Decision::Gap(_) => stored?.clone(),
+        };
+        let remembered = match observation.delivery_id() {
+            Some(id) => next.remember(id),
+            None => false,
+        };
+        (remembered || matches!(decision, Decision::Apply(_))).then_some(next)
+    }
+
+    /// Records a delivery id; returns whether it was new.
+    pub fn remember(&mut self, id: &str) -> bool {
+        if self.recent_event_ids.iter().any(|r| r == id) {
+            return false;
+        }
+        if self.recent_event_ids.len() >= RECENT_EVENT_IDS {
+            self.recent_event_ids.remove(0);
+        }
+        self.recent_event_ids.push(id.to_owned());
+        true
+    }
+}
+
+/// Why an observation is a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateReason {
+    /// The same delivery (`svix-id`) was seen recently.
+    SameDelivery,
+    /// The same version of the same content is stored: another event of the same change, or
+    /// a poll that found nothing new.
+    SameVersion,
+}
+
+/// Why the record cannot be brought up to date from this observation: poll
+/// `GET /connection/{id}/details` and reconcile the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "gap")]
+pub enum Gap {
+    /// The delivery is newer, but its `old.status` is not the stored status: an event was
+    /// missed.
+    Missed {
+        /// The stored status.
+        stored: Reported<ConnectionStatus>,
+        /// What the event says the status was before.
+        event_old: Reported<ConnectionStatus>,
+        /// The status the event reports.
+        incoming: Reported<ConnectionStatus>,
+    },
+    /// Nothing orders the observation against the record (the same version with other
+    /// content, or no version to compare), and its content differs.
+    Unordered {
+        /// The stored version.
+        stored: Version,
+        /// The observation's version.
+        incoming: Version,
+    },
+}
+
+/// What to do with an observation. Every decision carries its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum Decision {
+    /// Apply it: store [`Record::after`] and act on what changed.
+    Apply(Changes),
+    /// Nothing to apply: already applied.
+    Duplicate(DuplicateReason),
+    /// Nothing to apply: older than what is stored, so applying it would regress.
+    Stale {
+        /// The stored version.
+        stored: Version,
+        /// The observation's, older.
+        incoming: Version,
+    },
+    /// An event was missed, or the observation cannot be ordered: poll.
+    Gap(Gap),
+    /// The record belongs to another connection: a caller error.
+    OtherConnection {
+        /// The stored record's connection id.
+        stored: String,
+        /// The observation's connection id.
+        incoming: String,
+    },
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Apply(changes) => write!(f, "apply: {changes}"),
+            Self::Duplicate(DuplicateReason::SameDelivery) => {
+                f.write_str("duplicate: this delivery was already seen")
+            }
+            Self::Duplicate(DuplicateReason::SameVersion) => {
+                f.write_str("duplicate: the same version of the same content is stored")
+            }
+            Self::Stale { stored, incoming } => {
+                write!(f, "stale: {incoming} is older than the stored {stored}")
+            }
+            Self::Gap(Gap::Missed {
+                stored,
+                event_old,
+                incoming,
+            }) => write!(
+                f,
+                "gap: stored {stored}, the event says {event_old} -> {incoming}; poll GET /connection/{{id}}/details"
+            ),
+            Self::Gap(Gap::Unordered { stored, incoming }) => write!(
+                f,
+                "gap: {incoming} cannot be ordered against the stored {stored}; poll GET /connection/{{id}}/details"
+            ),
+            Self::OtherConnection { stored, incoming } => {
+                write!(
+                    f,
+                    "refused: record of connection {stored}, observation of {incoming}"
+                )
+            }
+        }
+    }
+}
+
+/// Decides what to do with `observation`, given the `stored` record of its connection
+/// (`None` if there is none yet). Pure, and allocation-free unless it applies; the caller
+/// stores [`Record::after`].
+///
+/// ```
+/// use nectar_lifecycle_core::ConnectionStatus as S;
+/// use nectar_lifecycle_webhook::{
+///     reconcile, ConnectionPayload, Decision, EventType, Field, Observation, Record, Webhook,
+/// };
+///
+/// let at = |s: &str| Some(s.to_owned());
+/// let v1 = ConnectionPayload { updated: at("2026-11-25T09:00:00Z"), ..ConnectionPayload::new("c1", S::Connected) };
+/// let record = Record::new(v1.clone());
+///
+/// // Only externalId changed: same status, same statusLastUpdateTime, a newer `updated`.
+/// let v2 = ConnectionPayload {
+///     external_id: Some("my-conn-001".into()),
+///     updated: at("2026-11-25T10:00:00Z"),
+///     ..v1.clone()
+/// };
+/// let update = Webhook { event_type: EventType::Updated.into(), protected_changes: vec!["externalId".into()],
+///                        old: None, connection: v2 };
+/// let Decision::Apply(changes) = reconcile(Some(&record), Observation::Delivery { id: Some("msg_2"), webhook: &update })
+/// else { panic!("a field change is applied") };
+/// assert!(changes.fields.contains(Field::ExternalId));
+///
+/// // An older observation never regresses the record.
+/// let old = Observation::Snapshot(&v1);
+/// let newer = Record::new(update.connection.clone());
+/// assert!(matches!(reconcile(Some(&newer), old), Decision::Stale { .. }));
+/// ```
+#[must_use]
+pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decision {
+    let incoming = observation.connection();
+    let event_old = observation.old_status();
+    let Some(stored) = stored else {
+        return Decision::Apply(Changes::between(None, event_old, incoming));
+    };
+    if stored.connection.id != incoming.id {
+        return Decision::OtherConnection {
+            stored: stored.connection.id.clone(),
+            incoming: incoming.id.clone(),
+        };
+    }
+    if observation
+        .delivery_id()
+        .is_some_and(|id| stored.recent_event_ids.iter().any(|r| r == id))
+    {
+        return Decision::Duplicate(DuplicateReason::SameDelivery);
+    }
+    let (stored_version, incoming_version) = (stored.version(), Version::of(incoming));
+    let same_content = stored.connection == *incoming;
+    let unordered = Decision::Gap(Gap::Unordered {
+        stored: stored_version,
+        incoming: incoming_version,
+    });
+    let follows = match event_old {
+        Some(old) if *old != stored.connection.status => Err(Decision::Gap(Gap::Missed {
+            stored: stored.connection.status.clone(),
+            event_old: old.clone(),
+            incoming: incoming.status.clone(),
+        })),
+        Some(_) => Ok(true),
+        None => Ok(false),
+    };
+    match incoming_version.order(&stored_version) {
+        Some(Ordering::Less) => Decision::Stale {
+            stored: stored_version,
+            incoming: incoming_version,
+        },
+        Some(Ordering::Equal) | None if same_content => {
+            Decision::Duplicate(DuplicateReason::SameVersion)
+        }
+        Some(Ordering::Greater) => match follows {
+            Err(gap) => gap,
+            Ok(_) => apply(stored, incoming),
+        },
+        // Nothing orders them and the content differs.
+        Some(Ordering::Equal) | None => match (observation, follows) {
+            (_, Err(gap)) => gap,
+            (Observation::Snapshot(_), Ok(_)) | (Observation::Delivery { .. }, Ok(true)) => {
+                apply(stored, incoming)
+            }
+            (Observation::Delivery { .. }, Ok(false)) => unordered,
+        },
+    }
+}
+
+fn apply(stored: &Record, incoming: &ConnectionPayload) -> Decision {
+    Decision::Apply(Changes::between(Some(&stored.connection), None, incoming))
+}
