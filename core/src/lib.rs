@@ -53,6 +53,7 @@ mod event;
 pub mod invitation;
 mod machine;
 pub mod manual;
+mod observed;
 mod overlay;
 pub mod policy;
 pub mod remediation;
@@ -68,6 +69,7 @@ pub use machine::{
     Account, AccountRejected, Applied, Connection, ConnectionRejected, InvalidState, Machine,
     Transition, TransitionRejected,
 };
+pub use observed::{ObservedAccount, ObservedConnection, ObservedRejected, ObservedTransition};
 pub use overlay::{AccountOverlay, ConnectionOverlay, OverlayChange};
 pub use status::{
     AccountCategory, AccountStatus, ConnectionCategory, ConnectionStatus, ParseStatusError,

@@ -151,3 +151,75 @@
 //! The one timestamp type is [`jiff::Timestamp`]: webhook bodies carry RFC 3339 timestamps,
 //! and one type means no conversions between layers. Nothing reads a clock: every function
 //! that needs the time takes `now`.
+//!
+//! # Observations
+//!
+//! An observation ([`ObservedConnection`](crate::ObservedConnection),
+//! [`ObservedAccount`](crate::ObservedAccount)) is data about Nectar's machine, not the
+//! machine: what the API shows, with what it does not show kept as unknown, never guessed.
+//!
+//! * **Unknown is `None`.** The status under the overlays is an `Option`
+//!   (`operational_status`, `own_status`) rather than an `Underneath { Known, Unknown }`
+//!   enum: `None` reads as "not reported", it composes with `?` and `is_none_or`, and it is
+//!   what the machines' accessors return wrapped. The visible status is an `Option` too: it
+//!   is unknown only after `apply` lifted an overlay over an unknown status, until the next
+//!   observation.
+//! * **History comes from the previous observation.** Under an overlay the status underneath
+//!   is what `before` knew, else unknown; so is what a higher overlay hides (`isActive` under
+//!   `COMPANY_INACTIVE` when the payload leaves it out, an account's
+//!   `WORKFLOW_NOT_ACCESSIBLE` under `CUSTOMER_NOT_TRACKED` or `COMPANY_INACTIVE`). `before`
+//!   is read as the state just before: the overlays freeze what they cover, so a held status
+//!   stays true while one shows. A tracking change seen under an account overlay is followed
+//!   through the table (confirming onboards a held `DETECTED` account); one the table cannot
+//!   take from what was known leaves the held status unknown.
+//! * **Contradictions are errors**, the ones the API never shows: `isActive: false` with an
+//!   operational status, or `true` with `DEACTIVATED`
+//!   ([`InvalidState::ActiveFlagDisagrees`](crate::InvalidState::ActiveFlagDisagrees));
+//!   `CUSTOMER_NOT_TRACKED` without `DISABLED` tracking, or `DISABLED` tracking under
+//!   anything but `CUSTOMER_NOT_TRACKED` or `COMPANY_INACTIVE`
+//!   ([`InvalidState::TrackingDisagrees`](crate::InvalidState::TrackingDisagrees)); and what
+//!   breaks an account's invariants as [`Account::from_parts`](crate::Account::from_parts)
+//!   checks them (`DETECTED` with `ENABLED` tracking, `ONBOARDED` with `UNSET`).
+//! * **Events go through the table, for every state the observation admits.** `apply`
+//!   applies the event to each machine state consistent with what is known and keeps what
+//!   the results agree on: an event all of them take is taken; one all of them reject from
+//!   the same visible status is the table's [`TransitionRejected`](crate::TransitionRejected);
+//!   one whose answer depends on what is unknown is
+//!   [`ObservedRejected::StatusUnknown`](crate::ObservedRejected::StatusUnknown). So lifting
+//!   an overlay restores the held status when it is known, and leaves the visible status
+//!   unknown (`to: None`) when it is not.
+//! * **Collection** is the connection's or account's own policy: the known machine's answer,
+//!   or the visible overlay's alone.
+//! * **The fresh-cycle flag is read, not reported.** The API does not say whether a fresh
+//!   collection cycle is pending ([`Connection::is_cycle_pending`](crate::Connection::is_cycle_pending)).
+//!   An observation reads it from what it sees: pending at `PENDING`, and from a lift it sees
+//!   (an overlay raised in `before` is gone) until it sees the operational status change. A
+//!   first observation of any other status reads as no cycle pending, as
+//!   [`Connection::from_parts`](crate::Connection::from_parts) does, and a change seen during
+//!   a fresh cycle is read as the cycle's first check, even when it was the end user's or
+//!   Nectar's action (which leaves the machine's cycle pending). The flag only tells
+//!   `DueAtOnce` from `Weekly`.
+//!
+//! # Account remediation
+//!
+//! The account table has descriptions but no "what to do" column;
+//! [`account_remediation`](crate::remediation::account_remediation) follows each description
+//! and the check rules.
+//!
+//! * `DETECTED` ("not yet confirmed"): the integrator confirms tracking
+//!   (`PATCH /connection/{id}/status` with `{"confirm": true}`) or rejects it. The account is
+//!   pulled meanwhile (`UNSET` counts as tracked): the decision records intent.
+//! * `ONBOARDED`, `PULL_COMPLETED`: nothing.
+//! * `NO_DOCUMENTS_FOUND`, `PDF_DOWNLOAD_FAILED`, `ACCOUNT_NOT_FOUND`, `OTHER_ERROR`: nothing;
+//!   the check rules retry every status that is not terminal on the next weekly check.
+//!   `ACCOUNT_NOT_FOUND` too, though the account "is no longer visible": an account the
+//!   utility closed becomes `OLD_ACCOUNT` (terminal), so a disappearance either reverts on a
+//!   later check or ends in that status without anyone acting. The spec gives accounts no
+//!   "if persistent" advice, and the crate invents no threshold for them; a login that lost
+//!   every account is the connection's `NO_ACCOUNTS_FOUND`, whose remediation asks the end
+//!   user to check it.
+//! * `WORKFLOW_NOT_ACCESSIBLE`: fix the parent connection; the end user acts, through the
+//!   remediation of the connection's credential error.
+//! * `OLD_ACCOUNT` (closed, no new data expected), `DUPLICATE` (the tracked original carries
+//!   the data), `CUSTOMER_NOT_TRACKED` (the integrator may re-enable tracking): nothing.
+//! * `COMPANY_INACTIVE`: email Nectar support to reactivate the company, as for a connection.

@@ -7,6 +7,9 @@
 //! support; a persistent `NO_ACCOUNTS_FOUND` asks the end user to check the login. When an
 //! error is *persistent* is a decision of this crate ([`Persistence`], see
 //! [the manual](crate::manual#persistence)).
+//!
+//! The account table has descriptions but no "what to do" column: [`account_remediation`]
+//! follows each description (see [the manual](crate::manual#account-remediation)).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +17,10 @@ use crate::closed_enum;
 use crate::event::{ConnectionEvent, EventOrigin};
 use crate::invitation::InvitationRequest;
 use crate::machine::Transition;
-use crate::status::{ConnectionCategory, ConnectionStatus};
+use crate::status::{AccountStatus, ConnectionCategory, ConnectionStatus};
+
+/// The sentence for a company to reactivate, connection or account.
+const REACTIVATE_COMPANY: &str = "email support@nectarclimate.com to reactivate the company";
 
 closed_enum! {
     /// Who must act for a connection to make progress (the "Action Required" column).
@@ -202,7 +208,7 @@ impl core::fmt::Display for Remediation {
             ),
             Self::ContactSupport {
                 topic: SupportTopic::ReactivateCompany,
-            } => f.write_str("email support@nectarclimate.com to reactivate the company"),
+            } => f.write_str(REACTIVATE_COMPANY),
             Self::Activate => {
                 f.write_str("activate: PATCH /connection/{id}/details with {\"isActive\": true}")
             }
@@ -459,5 +465,130 @@ pub const fn integration_advice(
         recommend_document_upload: entered_credential_error
             && matches!(new, ConnectionStatus::MfaTokenExpired),
         recovery,
+    }
+}
+
+closed_enum! {
+    /// What to do about an account's status.
+    ///
+    /// The spec's account table describes each status but has no "what to do" column; each
+    /// answer follows the description and the check rules, as
+    /// [the manual](crate::manual#account-remediation) explains.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::AccountStatus as S;
+    /// use nectar_lifecycle_core::remediation::{account_remediation, AccountRemediation, Actor};
+    ///
+    /// let r = account_remediation(S::Detected);
+    /// assert_eq!(r, AccountRemediation::ConfirmTracking);
+    /// assert_eq!(r.actor(), Actor::Integrator);
+    /// assert_eq!(account_remediation(S::AccountNotFound).actor(), Actor::Nobody);
+    /// assert_eq!(serde_json::to_string(&r).unwrap(), r#""confirm_tracking""#);
+    /// ```
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AccountRemediation {
+        /// `DETECTED`: the integrator confirms tracking (`PATCH /connection/{id}/status` with
+        /// `{"confirm": true}`) or rejects it.
+        ConfirmTracking,
+        /// `ONBOARDED`, `PULL_COMPLETED`: nothing; data is collected with the connection's
+        /// weekly checks.
+        Nothing,
+        /// `NO_DOCUMENTS_FOUND`, `PDF_DOWNLOAD_FAILED`, `ACCOUNT_NOT_FOUND`, `OTHER_ERROR`:
+        /// nothing; the account is retried on the next weekly check.
+        RetriedWeekly,
+        /// `WORKFLOW_NOT_ACCESSIBLE`: fix the parent connection; the end user follows the
+        /// [`remediation`] of its credential error.
+        FixConnection,
+        /// `OLD_ACCOUNT`: nothing; the account is closed and no new data is expected.
+        Closed,
+        /// `DUPLICATE`: nothing; the tracked account it duplicates carries its data.
+        Duplicate,
+        /// `CUSTOMER_NOT_TRACKED`: nothing; the integrator may re-enable tracking.
+        NotTracked,
+        /// `COMPANY_INACTIVE`: email Nectar support to reactivate the company.
+        ReactivateCompany,
+    }
+}
+
+impl core::fmt::Display for AccountRemediation {
+    /// One sentence, for documentation and logs.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::remediation::AccountRemediation;
+    /// assert_eq!(AccountRemediation::Closed.to_string(),
+    ///            "nothing: the account is closed and no new data is expected");
+    /// ```
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::ConfirmTracking => {
+                "the integrator confirms tracking with PATCH /connection/{id}/status and \
+                 {\"confirm\": true}, or rejects it"
+            }
+            Self::Nothing => "nothing: data is collected with the connection's weekly checks",
+            Self::RetriedWeekly => "nothing: the account is retried on the next weekly check",
+            Self::FixConnection => {
+                "fix the parent connection: the end user follows the remediation of its \
+                 credential error"
+            }
+            Self::Closed => "nothing: the account is closed and no new data is expected",
+            Self::Duplicate => "nothing: the tracked account it duplicates carries its data",
+            Self::NotTracked => {
+                "nothing: tracking is turned off, and the integrator may re-enable it with \
+                 {\"confirm\": true}"
+            }
+            Self::ReactivateCompany => REACTIVATE_COMPANY,
+        })
+    }
+}
+
+impl AccountRemediation {
+    /// Who must act.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::remediation::{AccountRemediation, Actor};
+    /// assert_eq!(AccountRemediation::FixConnection.actor(), Actor::EndUser);
+    /// assert_eq!(AccountRemediation::ReactivateCompany.actor(), Actor::NectarSupport);
+    /// ```
+    #[must_use]
+    pub const fn actor(self) -> Actor {
+        match self {
+            Self::ConfirmTracking => Actor::Integrator,
+            Self::FixConnection => Actor::EndUser,
+            Self::ReactivateCompany => Actor::NectarSupport,
+            Self::Nothing
+            | Self::RetriedWeekly
+            | Self::Closed
+            | Self::Duplicate
+            | Self::NotTracked => Actor::Nobody,
+        }
+    }
+}
+
+/// What to do about an account showing `status`.
+///
+/// ```
+/// use nectar_lifecycle_core::AccountStatus as S;
+/// use nectar_lifecycle_core::remediation::{account_remediation, AccountRemediation as R};
+///
+/// assert_eq!(account_remediation(S::PdfDownloadFailed), R::RetriedWeekly);
+/// assert_eq!(account_remediation(S::WorkflowNotAccessible), R::FixConnection);
+/// assert_eq!(account_remediation(S::CustomerNotTracked), R::NotTracked);
+/// ```
+#[must_use]
+pub const fn account_remediation(status: AccountStatus) -> AccountRemediation {
+    use AccountRemediation as R;
+    use AccountStatus as S;
+    match status {
+        S::Detected => R::ConfirmTracking,
+        S::Onboarded | S::PullCompleted => R::Nothing,
+        S::NoDocumentsFound | S::PdfDownloadFailed | S::AccountNotFound | S::OtherError => {
+            R::RetriedWeekly
+        }
+        S::WorkflowNotAccessible => R::FixConnection,
+        S::OldAccount => R::Closed,
+        S::Duplicate => R::Duplicate,
+        S::CustomerNotTracked => R::NotTracked,
+        S::CompanyInactive => R::ReactivateCompany,
     }
 }

@@ -39,4 +39,15 @@ pub enum InvalidState {
         /// The tracking status given.
         tracking: TrackingStatus,
     },
+    /// An observed `isActive` contradicts the status shown: `DEACTIVATED` shows exactly when
+    /// `isActive` is false, unless `COMPANY_INACTIVE` covers both.
+    #[error(
+        "isActive {is_active} contradicts the status {status}: DEACTIVATED shows exactly when isActive is false, unless COMPANY_INACTIVE covers it"
+    )]
+    ActiveFlagDisagrees {
+        /// The status shown.
+        status: ConnectionStatus,
+        /// The `isActive` flag shown.
+        is_active: bool,
+    },
 }

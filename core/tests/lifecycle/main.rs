@@ -5,6 +5,7 @@ mod accounts;
 mod deactivation;
 mod documented_diagram;
 mod machine_consistency;
+mod observed;
 mod render;
 mod serde_round_trip;
 mod spec_tables;
