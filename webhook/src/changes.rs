@@ -6,9 +6,11 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::payload::{AccountPayload, ConnectionPayload, Reported};
-use nectar_lifecycle_core::remediation::integration_advice;
+use nectar_lifecycle_core::remediation::{
+    AccountRemediation, Remediation, account_remediation, integration_advice, remediation,
+};
 use nectar_lifecycle_core::{
-    AccountStatus, ConnectionStatus, EnumSet, TrackingStatus, closed_enum,
+    AccountCategory, AccountStatus, ConnectionStatus, EnumSet, TrackingStatus, closed_enum,
 };
 
 closed_enum! {
@@ -156,7 +158,7 @@ closed_enum! {
 /// The key an account is followed by across observations: its `id`, else its
 /// `accountNumber`. An account with neither is not followed on its own; a change to it still
 /// shows as a change of the `accounts` field.
-fn account_key(account: &AccountPayload) -> Option<&str> {
+pub(crate) fn account_key(account: &AccountPayload) -> Option<&str> {
     account.id.as_deref().or(account.account_number.as_deref())
 }
 
@@ -173,6 +175,8 @@ pub enum AccountChange {
         status: Option<Reported<AccountStatus>>,
         /// Its `trackingStatus`, if reported.
         tracking: Option<Reported<TrackingStatus>>,
+        /// What to do about its status, when known.
+        remediation: Option<AccountRemediation>,
     },
     /// The account's status changed.
     StatusChanged {
@@ -182,6 +186,8 @@ pub enum AccountChange {
         from: Option<Reported<AccountStatus>>,
         /// The status now (`None` if it is not reported).
         to: Option<Reported<AccountStatus>>,
+        /// What to do about the new status, when known.
+        remediation: Option<AccountRemediation>,
     },
     /// The account's `trackingStatus` changed.
     TrackingChanged {
@@ -213,6 +219,17 @@ impl AccountChange {
         }
     }
 
+    /// What to do about the status this change leads to, when known.
+    #[must_use]
+    pub fn remediation(&self) -> Option<AccountRemediation> {
+        match self {
+            Self::Added { remediation, .. } | Self::StatusChanged { remediation, .. } => {
+                *remediation
+            }
+            Self::TrackingChanged { .. } | Self::Removed { .. } => None,
+        }
+    }
+
     /// The account status this change leads to, when known.
     #[must_use]
     pub fn new_status(&self) -> Option<AccountStatus> {
@@ -224,19 +241,28 @@ impl AccountChange {
         }
     }
 
+    /// The category of the status this change leads to, when known.
+    #[must_use]
+    pub fn category(&self) -> Option<AccountCategory> {
+        self.new_status().map(AccountStatus::category)
+    }
+
     /// Whether this is a new account that awaits the integrator's tracking decision: it is
     /// `DETECTED` and its tracking is `UNSET` (or not reported). Confirm or reject it with
     /// `PATCH /connection/{id}/status`.
     ///
     /// ```
+    /// use nectar_lifecycle_core::remediation::{account_remediation, Actor};
     /// use nectar_lifecycle_core::{AccountStatus as S, TrackingStatus as T};
     /// use nectar_lifecycle_webhook::AccountChange;
     /// let added = AccountChange::Added {
     ///     account: "acc-1".into(),
     ///     status: Some(S::Detected.into()),
     ///     tracking: Some(T::Unset.into()),
+    ///     remediation: Some(account_remediation(S::Detected)),
     /// };
     /// assert!(added.awaits_tracking_decision());
+    /// assert_eq!(added.remediation().map(|r| r.actor()), Some(Actor::Integrator));
     /// ```
     #[must_use]
     pub fn awaits_tracking_decision(&self) -> bool {
@@ -267,7 +293,9 @@ impl fmt::Display for AccountChange {
             Self::Added {
                 account, status, ..
             } => write!(f, "account {account} added ({})", shown(status)),
-            Self::StatusChanged { account, from, to } => {
+            Self::StatusChanged {
+                account, from, to, ..
+            } => {
                 write!(f, "account {account}: {} -> {}", shown(from), shown(to))
             }
             Self::TrackingChanged { account, from, to } => {
@@ -290,6 +318,12 @@ impl fmt::Display for AccountChange {
     }
 }
 
+/// What to do about `account`'s status, when it is known.
+fn remediation_of(account: &AccountPayload) -> Option<AccountRemediation> {
+    let status = account.status.as_ref()?.known()?;
+    Some(account_remediation(status))
+}
+
 /// The changes of the accounts between `before` (`None`: nothing was known) and `after`,
 /// in the order of `after`'s accounts, then the removed ones in `before`'s order.
 #[must_use]
@@ -309,6 +343,7 @@ pub fn account_changes(
                 account: key.to_owned(),
                 status: account.status.clone(),
                 tracking: account.tracking_status.clone(),
+                remediation: remediation_of(account),
             }),
             Some(old) => {
                 if old.status != account.status {
@@ -316,6 +351,7 @@ pub fn account_changes(
                         account: key.to_owned(),
                         from: old.status.clone(),
                         to: account.status.clone(),
+                        remediation: remediation_of(account),
                     });
                 }
                 if old.tracking_status != account.tracking_status {
@@ -410,6 +446,9 @@ pub struct Changes {
     pub to: Reported<ConnectionStatus>,
     /// The connection's fields that changed (every field, for the first observation).
     pub fields: EnumSet<Field>,
+    /// What to do about the connection's status now, when known (as after the first check
+    /// ending in it: a provider error is not yet persistent).
+    pub remediation: Option<Remediation>,
     /// The accounts that changed.
     pub accounts: Vec<AccountChange>,
     /// What the change means for the integrator's users.
@@ -436,6 +475,7 @@ impl Changes {
         };
         Self {
             notifications: notifications(from, &after.status, &accounts),
+            remediation: after.status.known().map(|s| remediation(s, 1)),
             from: from.cloned(),
             to: after.status.clone(),
             fields,

@@ -7,9 +7,11 @@ use core::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::changes::Changes;
+use std::collections::BTreeMap;
+
+use crate::changes::{Changes, account_key};
 use crate::payload::{ConnectionPayload, Reported, Webhook};
-use nectar_lifecycle_core::ConnectionStatus;
+use nectar_lifecycle_core::{ConnectionStatus, ObservedAccount, ObservedConnection, Rules};
 
 /// How many recent delivery ids a [`Record`] keeps for duplicate detection.
 pub const RECENT_EVENT_IDS: usize = 32;
@@ -130,8 +132,8 @@ impl fmt::Display for Version {
 
 /// What the integrator stores per connection: the connection as last applied (its status
 /// and `statusLastUpdateTime`, `updated`, every field, the accounts with their status and
-/// `trackingStatus`), the operational status last known underneath an overlay, and the ids
-/// of the recent deliveries. Serializable, for the integrator's database; a record stored in
+/// `trackingStatus`), the machines those observations describe (with the status held under
+/// an overlay when an earlier observation showed it), and the ids of the recent deliveries. Serializable, for the integrator's database; a record stored in
 /// the earlier `LastSeen` form (`connectionId`, `status`, `statusLastUpdateTime`,
 /// `recentEventIds`) still reads.
 ///
@@ -148,6 +150,7 @@ impl fmt::Display for Version {
 ///     "statusLastUpdateTime":"2026-11-25T09:00:00Z","recentEventIds":["msg_1"]}"#)?;
 /// assert_eq!(old.connection.status, S::Connected.into());
 /// assert_eq!(old.recent_event_ids, ["msg_1"]);
+/// assert_eq!(old.operational_status(), Some(S::Connected));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,11 +158,16 @@ impl fmt::Display for Version {
 pub struct Record {
     /// The connection as last applied.
     pub connection: ConnectionPayload,
-    /// The operational status underneath an overlay, when known: the status shown before
-    /// `DEACTIVATED` or `COMPANY_INACTIVE` covered it (equal to the status when no overlay
-    /// shows; `None` when never seen).
+    /// The connection's machine as the observations describe it, under the operational
+    /// rules: the operational status under an overlay is known when an earlier observation
+    /// showed it, else unknown. `None` when the status is one this crate does not know, or
+    /// the payload contradicts itself (an operational status with `isActive: false`).
     #[serde(default)]
-    pub operational_status: Option<ConnectionStatus>,
+    pub observed: Option<ObservedConnection>,
+    /// Each followed account's machine as the observations describe it, by account key
+    /// (`id`, else `accountNumber`); accounts with an unknown status or tracking are left out.
+    #[serde(default)]
+    pub observed_accounts: BTreeMap<String, ObservedAccount>,
     /// The most recent delivery ids (`svix-id`), oldest first, at most
     /// [`RECENT_EVENT_IDS`].
     #[serde(default)]
@@ -172,7 +180,9 @@ pub struct Record {
 struct RecordRepr {
     connection: Option<ConnectionPayload>,
     #[serde(default)]
-    operational_status: Option<ConnectionStatus>,
+    observed: Option<ObservedConnection>,
+    #[serde(default)]
+    observed_accounts: BTreeMap<String, ObservedAccount>,
     #[serde(default)]
     recent_event_ids: Vec<String>,
     // The earlier `LastSeen` form.
@@ -199,26 +209,53 @@ impl TryFrom<RecordRepr> for Record {
             },
             (None, _, _) => return Err(RecordFormError),
         };
-        let operational_status = r
-            .operational_status
-            .or_else(|| connection.status.known().filter(|s| s.is_operational()));
+        let observed = match r.observed {
+            Some(observed) => Some(observed),
+            None => observe(&connection, None),
+        };
+        let observed_accounts = if r.observed_accounts.is_empty() {
+            observe_accounts(&connection, &BTreeMap::new())
+        } else {
+            r.observed_accounts
+        };
         Ok(Self {
             connection,
-            operational_status,
+            observed,
+            observed_accounts,
             recent_event_ids: r.recent_event_ids,
         })
     }
 }
 
 impl Record {
-    /// A record of `connection`, with no delivery remembered.
+    /// A record of `connection`, first seen, with no delivery remembered.
     #[must_use]
     pub fn new(connection: ConnectionPayload) -> Self {
         Self {
-            operational_status: connection.status.known().filter(|s| s.is_operational()),
+            observed: observe(&connection, None),
+            observed_accounts: observe_accounts(&connection, &BTreeMap::new()),
             connection,
             recent_event_ids: Vec::new(),
         }
+    }
+
+    /// The operational status: the status shown, or the one held under an overlay when an
+    /// earlier observation showed it; `None` when not known.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::ConnectionStatus as S;
+    /// use nectar_lifecycle_webhook::{reconcile, ConnectionPayload, Observation, Record};
+    /// let down = ConnectionPayload { updated: Some("2026-11-25T09:00:00Z".into()), ..ConnectionPayload::new("c1", S::WebsiteDown) };
+    /// let off = ConnectionPayload { updated: Some("2026-11-25T10:00:00Z".into()), ..ConnectionPayload::new("c1", S::Deactivated) };
+    /// let record = Record::new(down);
+    /// let seen = Observation::Snapshot(&off);
+    /// let record = Record::after(Some(&record), seen, &reconcile(Some(&record), seen)).expect("applied");
+    /// assert_eq!(record.operational_status(), Some(S::WebsiteDown)); // held under DEACTIVATED
+    /// assert_eq!(Record::new(off).operational_status(), None);      // first seen covered: unknown
+    /// ```
+    #[must_use]
+    pub fn operational_status(&self) -> Option<ConnectionStatus> {
+        self.observed.and_then(|o| o.operational_status())
     }
 
     /// The record's version.
@@ -252,16 +289,14 @@ impl Record {
         let mut next = match decision {
             Decision::Apply(_) => {
                 let connection = observation.connection().clone();
-                let shown = connection.status.known();
-                let operational_status = match shown {
-                    Some(status) if status.is_operational() => Some(status),
-                    // Under an overlay: what the record knew is still underneath.
-                    Some(_) => stored.and_then(|s| s.operational_status),
-                    None => None,
-                };
+                let no_accounts = BTreeMap::new();
                 Self {
+                    observed: observe(&connection, stored.and_then(|s| s.observed.as_ref())),
+                    observed_accounts: observe_accounts(
+                        &connection,
+                        stored.map_or(&no_accounts, |s| &s.observed_accounts),
+                    ),
                     connection,
-                    operational_status,
                     recent_event_ids: stored
                         .map(|s| s.recent_event_ids.clone())
                         .unwrap_or_default(),
@@ -482,4 +517,31 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
 
 fn apply(stored: &Record, incoming: &ConnectionPayload) -> Decision {
     Decision::Apply(Changes::between(Some(&stored.connection), None, incoming))
+}
+
+/// The machine `connection` describes, given the one observed `before`.
+fn observe(
+    connection: &ConnectionPayload,
+    before: Option<&ObservedConnection>,
+) -> Option<ObservedConnection> {
+    let status = connection.status.known()?;
+    ObservedConnection::observe(Rules::Operational, status, connection.is_active, before).ok()
+}
+
+/// The machines of `connection`'s followed accounts, given those observed `before`.
+fn observe_accounts(
+    connection: &ConnectionPayload,
+    before: &BTreeMap<String, ObservedAccount>,
+) -> BTreeMap<String, ObservedAccount> {
+    connection
+        .accounts
+        .iter()
+        .filter_map(|account| {
+            let key = account_key(account)?;
+            let status = account.status.as_ref()?.known()?;
+            let tracking = account.tracking_status.as_ref()?.known()?;
+            let observed = ObservedAccount::observe(status, tracking, before.get(key)).ok()?;
+            Some((key.to_owned(), observed))
+        })
+        .collect()
 }

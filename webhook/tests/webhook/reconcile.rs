@@ -3,6 +3,7 @@
 //! Nectar sends.
 
 use crate::event;
+use nectar_lifecycle_core::remediation::account_remediation;
 use nectar_lifecycle_core::{AccountStatus as A, ConnectionStatus as S, TrackingStatus as T};
 use nectar_lifecycle_webhook::{
     self as webhook, AccountChange, AccountPayload, ConnectionPayload, Decision, DuplicateReason,
@@ -248,7 +249,7 @@ fn a_record_stored_in_the_earlier_form_still_reads_and_decides() {
         "statusLastUpdateTime":"2026-11-25T09:00:00Z","recentEventIds":["msg_0"]}"#;
     let record: Record = serde_json::from_str(old).expect("the earlier form reads");
     assert_eq!(record.connection.status, S::Connected.into());
-    assert_eq!(record.operational_status, Some(S::Connected));
+    assert_eq!(record.operational_status(), Some(S::Connected));
     // The redelivery it remembers is still recognised, and a newer change applies.
     let pair = event("pair-updated.json");
     assert_eq!(
@@ -268,14 +269,14 @@ fn the_operational_status_under_an_overlay_is_kept_when_known() {
     let mut down = ConnectionPayload::new("c", S::WebsiteDown);
     down.updated = Some("2026-11-25T09:00:00Z".into());
     let stored = store(None, Observation::Snapshot(&down));
-    assert_eq!(stored.operational_status, Some(S::WebsiteDown));
+    assert_eq!(stored.operational_status(), Some(S::WebsiteDown));
     let mut off = ConnectionPayload::new("c", S::Deactivated);
     off.updated = Some("2026-11-25T10:00:00Z".into());
     let stored = store(Some(&stored), Observation::Snapshot(&off));
-    assert_eq!(stored.operational_status, Some(S::WebsiteDown));
+    assert_eq!(stored.operational_status(), Some(S::WebsiteDown));
     // First seen under an overlay: not known, not guessed.
     assert_eq!(
-        store(None, Observation::Snapshot(&off)).operational_status,
+        store(None, Observation::Snapshot(&off)).operational_status(),
         None
     );
 }
@@ -367,6 +368,7 @@ fn account_changes_are_typed_with_their_notifications() {
                 account: "a".into(),
                 from: Some(A::PullCompleted.into()),
                 to: Some(A::OldAccount.into()),
+                remediation: Some(account_remediation(A::OldAccount)),
             },
             AccountChange::TrackingChanged {
                 account: "b".into(),
@@ -377,6 +379,7 @@ fn account_changes_are_typed_with_their_notifications() {
                 account: "d".into(),
                 status: Some(A::Detected.into()),
                 tracking: Some(T::Unset.into()),
+                remediation: Some(account_remediation(A::Detected)),
             },
             AccountChange::Removed {
                 account: "c".into(),
