@@ -479,19 +479,23 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
     }
     let (stored_version, incoming_version) = (stored.version(), Version::of(incoming));
     let same_content = stored.connection == *incoming;
-    let unordered = Decision::Gap(Gap::Unordered {
-        stored: stored_version,
-        incoming: incoming_version,
-    });
-    let follows = match event_old {
-        Some(old) if *old != stored.connection.status => Err(Decision::Gap(Gap::Missed {
+    // Built only when needed, so that deciding allocates nothing unless it applies.
+    let unordered = || {
+        Decision::Gap(Gap::Unordered {
+            stored: stored_version,
+            incoming: incoming_version,
+        })
+    };
+    let missed = |old: &Reported<ConnectionStatus>| {
+        Decision::Gap(Gap::Missed {
             stored: stored.connection.status.clone(),
             event_old: old.clone(),
             incoming: incoming.status.clone(),
-        })),
-        Some(_) => Ok(true),
-        None => Ok(false),
+        })
     };
+    // Whether a delivery says it follows the stored status (`Some(true)`), says it follows
+    // another one (`Some(false)`: an event was missed), or does not say (`None`).
+    let follows = event_old.map(|old| *old == stored.connection.status);
     match incoming_version.order(&stored_version) {
         Some(Ordering::Less) => Decision::Stale {
             stored: stored_version,
@@ -500,17 +504,17 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
         Some(Ordering::Equal) | None if same_content => {
             Decision::Duplicate(DuplicateReason::SameVersion)
         }
-        Some(Ordering::Greater) => match follows {
-            Err(gap) => gap,
-            Ok(_) => apply(stored, incoming),
+        Some(Ordering::Greater) => match (follows, event_old) {
+            (Some(false), Some(old)) => missed(old),
+            _ => apply(stored, incoming),
         },
         // Nothing orders them and the content differs.
-        Some(Ordering::Equal) | None => match (observation, follows) {
-            (_, Err(gap)) => gap,
-            (Observation::Snapshot(_), Ok(_)) | (Observation::Delivery { .. }, Ok(true)) => {
+        Some(Ordering::Equal) | None => match (observation, follows, event_old) {
+            (_, Some(false), Some(old)) => missed(old),
+            (Observation::Snapshot(_), _, _) | (Observation::Delivery { .. }, Some(true), _) => {
                 apply(stored, incoming)
             }
-            (Observation::Delivery { .. }, Ok(false)) => unordered,
+            (Observation::Delivery { .. }, _, _) => unordered(),
         },
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry]
-//! cargo lifecycle explore [--model documented|operational|system] [--addr 127.0.0.1:3000]
+//! cargo lifecycle explore [--model documented|operational|system|delivery] [--addr 127.0.0.1:3000]
 //! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]
 //! ```
 
@@ -10,12 +10,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use nectar_lifecycle_core::Rules;
-use nectar_lifecycle_models::{ConnectionModel, Symmetry, SystemModel, check_all, findings};
+use nectar_lifecycle_models::{
+    ConnectionModel, DeliveryModel, Symmetry, SystemModel, check_all, findings,
+};
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
   lifecycle check [--connections C] [--accounts K] [--no-symmetry]
-  lifecycle explore [--model documented|operational|system] [--addr HOST:PORT]
+  lifecycle explore [--model documented|operational|system|delivery] [--addr HOST:PORT]
   lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]";
 
 /// Flags as `--name value` pairs (and bare `--name` switches).
@@ -82,7 +84,7 @@ fn system_from(args: &Args) -> Result<SystemModel, String> {
 
 fn check(args: &Args) -> Result<bool, String> {
     let start = Instant::now();
-    let reports = check_all(system_from(args)?);
+    let reports = check_all(system_from(args)?, DeliveryModel::default());
     for r in &reports {
         println!("{r}");
     }
@@ -121,9 +123,12 @@ fn explore(args: &Args) -> Result<bool, String> {
         "system" => {
             system_from(args)?.checker().threads(1).serve(addr);
         }
+        "delivery" => {
+            DeliveryModel::default().checker().threads(1).serve(addr);
+        }
         other => {
             return Err(format!(
-                "unknown model {other:?}: documented, operational or system"
+                "unknown model {other:?}: documented, operational, system or delivery"
             ));
         }
     }

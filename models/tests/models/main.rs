@@ -2,5 +2,6 @@
 //! broken variant, and the Explorer.
 
 mod broken_variants;
+mod delivery;
 mod explorer;
 mod verdicts;

@@ -1,10 +1,13 @@
 //! The webhook layer against a corpus of payloads built from the documented shapes
 //! (`support/fixtures/webhooks/`): one test binary, a module per topic.
 
+mod allocation;
 mod bad_input;
+mod mutants;
 mod parse;
 mod poll;
 mod reconcile;
+mod schedules;
 mod verdicts;
 
 use nectar_lifecycle_support::webhook_fixture;
