@@ -1,0 +1,502 @@
+//! Configuration: from the environment, with defaults that run.
+
+use core::fmt;
+use core::time::Duration;
+use std::net::SocketAddr;
+
+use nectar_lifecycle::verify::{SecretError, Verifier, WebhookSecret};
+
+/// `DATABASE_URL` when unset: a SQLite file in the working directory, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://nectar-receiver.db";
+
+/// `LISTEN_ADDR` when unset.
+pub const DEFAULT_LISTEN_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8080);
+
+/// `NECTAR_API_BASE_URL` when unset: Nectar's API, version 2.2.
+pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2";
+
+/// The environment variables read, with what each sets.
+pub const VARIABLES: [(&str, &str); 5] = [
+    (
+        "DATABASE_URL",
+        "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+    ),
+    (
+        "NECTAR_WEBHOOK_SECRETS",
+        "the endpoint's whsec_ secrets, separated by whitespace or commas",
+    ),
+    ("NECTAR_API_BASE_URL", "the API base URL the poller calls"),
+    (
+        "NECTAR_API_KEY",
+        "the API key the poller sends as X-API-Key",
+    ),
+    ("LISTEN_ADDR", "the address to listen on"),
+];
+
+/// Everything the receiver needs to run. `Debug` shows no secret: the webhook secrets and
+/// the API key print as `<redacted>`, and the database URL without its password.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen (`LISTEN_ADDR`; port 0 picks a free port).
+    pub listen_addr: SocketAddr,
+    /// The database (`DATABASE_URL`).
+    pub database_url: DatabaseUrl,
+    /// The endpoint's signing secrets (`NECTAR_WEBHOOK_SECRETS`): several while rotating.
+    /// With none, every delivery is refused (401).
+    pub webhook_secrets: Vec<WebhookSecret>,
+    /// Nectar's API, for the poller (`NECTAR_API_BASE_URL`, `NECTAR_API_KEY`).
+    pub api: NectarApi,
+    /// How long anything may take.
+    pub timeouts: Timeouts,
+    /// How the poller runs.
+    pub polling: Polling,
+    /// How many database connections to open at most; `None` for the engine's default.
+    pub max_connections: Option<u32>,
+}
+
+impl Config {
+    /// The defaults, with `database_url` and no webhook secret.
+    #[must_use]
+    pub fn new(database_url: DatabaseUrl) -> Self {
+        Self {
+            listen_addr: DEFAULT_LISTEN_ADDR,
+            database_url,
+            webhook_secrets: Vec::new(),
+            api: NectarApi {
+                base_url: DEFAULT_API_BASE_URL.to_owned(),
+                key: None,
+            },
+            timeouts: Timeouts::default(),
+            polling: Polling::default(),
+            max_connections: None,
+        }
+    }
+
+    /// Reads the configuration from the process's environment ([`VARIABLES`]).
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a value that cannot be used; the error never contains a secret.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (a variable's value, `None` if unset): the
+    /// environment for [`Config::from_env`], a map in tests. Empty values count as unset.
+    ///
+    /// ```
+    /// use nectar_receiver::Config;
+    ///
+    /// let config = Config::from_lookup(|name| match name {
+    ///     "NECTAR_WEBHOOK_SECRETS" => Some(
+    ///         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into(),
+    ///     ),
+    ///     "DATABASE_URL" => Some("postgres://receiver:hunter2@127.0.0.1:5432/nectar".into()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(config.webhook_secrets.len(), 2);
+    /// assert_eq!(config.listen_addr.to_string(), "127.0.0.1:8080");
+    /// let shown = format!("{config:?}");
+    /// assert!(!shown.contains("hunter2") && !shown.contains("MfKQ9r8"));
+    /// # Ok::<(), nectar_receiver::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::from_env`].
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let database_url = get("DATABASE_URL")
+            .map_or_else(|| Ok(DatabaseUrl::default()), |url| DatabaseUrl::new(&url))?;
+        let mut config = Self::new(database_url);
+        if let Some(addr) = get("LISTEN_ADDR") {
+            config.listen_addr = addr
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::ListenAddr { value: addr })?;
+        }
+        if let Some(secrets) = get("NECTAR_WEBHOOK_SECRETS") {
+            config.webhook_secrets = parse_secrets(&secrets)?;
+        }
+        if let Some(base_url) = get("NECTAR_API_BASE_URL") {
+            config.api.base_url = base_url.trim().trim_end_matches('/').to_owned();
+        }
+        config.api.key = get("NECTAR_API_KEY").map(|key| ApiKey(key.trim().to_owned()));
+        Ok(config)
+    }
+
+    /// The verifier of the configured secrets; `None` when there is none.
+    #[must_use]
+    pub fn verifier(&self) -> Option<Verifier> {
+        let mut secrets = self.webhook_secrets.iter().cloned();
+        let first = secrets.next()?;
+        Some(secrets.fold(Verifier::new(first), Verifier::with_secret))
+    }
+}
+
+/// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.
+fn parse_secrets(value: &str) -> Result<Vec<WebhookSecret>, ConfigError> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|secret| !secret.is_empty())
+        .enumerate()
+        .map(|(index, secret)| {
+            WebhookSecret::new(secret).map_err(|source| ConfigError::Secret { index, source })
+        })
+        .collect()
+}
+
+/// A database URL: `sqlite://PATH` (also `sqlite:PATH`) or `postgres://...`
+/// (`postgresql://...`). Its `Debug` and `Display` hide the password.
+///
+/// ```
+/// use nectar_receiver::{DatabaseUrl, Engine};
+///
+/// let url = DatabaseUrl::new("postgres://receiver:hunter2@db:5432/nectar?sslmode=require")?;
+/// assert_eq!(url.engine(), Engine::Postgres);
+/// assert_eq!(url.to_string(), "postgres://receiver:<redacted>@db:5432/nectar?sslmode=require");
+/// assert_eq!(DatabaseUrl::default().engine(), Engine::Sqlite);
+/// assert!(DatabaseUrl::new("mysql://db/nectar").is_err());
+/// # Ok::<(), nectar_receiver::ConfigError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    engine: Engine,
+}
+
+/// A database engine the receiver runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// SQLite, embedded: one process, no setup.
+    Sqlite,
+    /// PostgreSQL: several receiver instances behind a load balancer.
+    Postgres,
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+impl DatabaseUrl {
+    /// Checks the scheme of `url`.
+    ///
+    /// # Errors
+    /// [`ConfigError::DatabaseUrl`] for another scheme (naming the scheme only).
+    pub fn new(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        let engine = match scheme {
+            "sqlite" => Engine::Sqlite,
+            "postgres" | "postgresql" => Engine::Postgres,
+            _ => {
+                return Err(ConfigError::DatabaseUrl {
+                    scheme: scheme.chars().take(16).collect(),
+                });
+            }
+        };
+        Ok(Self {
+            url: url.to_owned(),
+            engine,
+        })
+    }
+
+    /// The engine the URL names.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The URL itself, password included: for the driver only, never for a log.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Default for DatabaseUrl {
+    /// [`DEFAULT_DATABASE_URL`].
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_DATABASE_URL.to_owned(),
+            engine: Engine::Sqlite,
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// The URL with the password of its user info and any `password=` parameter redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const REDACTED: &str = "<redacted>";
+        let (before_query, query) = match self.url.split_once('?') {
+            Some((before, query)) => (before, Some(query)),
+            None => (self.url.as_str(), None),
+        };
+        match before_query.split_once("://") {
+            Some((scheme, rest)) => {
+                let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                write!(f, "{scheme}://")?;
+                match authority.rsplit_once('@') {
+                    Some((user_info, host)) => match user_info.split_once(':') {
+                        Some((user, _)) => write!(f, "{user}:{REDACTED}@{host}")?,
+                        None => write!(f, "{user_info}@{host}")?,
+                    },
+                    None => f.write_str(authority)?,
+                }
+                f.write_str(path)?;
+            }
+            None => f.write_str(before_query)?,
+        }
+        if let Some(query) = query {
+            f.write_str("?")?;
+            for (i, pair) in query.split('&').enumerate() {
+                if i > 0 {
+                    f.write_str("&")?;
+                }
+                match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        write!(f, "{key}={REDACTED}")?;
+                    }
+                    _ => f.write_str(pair)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// Nectar's API, as the poller calls it.
+#[derive(Debug, Clone)]
+pub struct NectarApi {
+    /// The base URL, without a trailing slash (`https://external.nectarclimate.com/v2.2`).
+    pub base_url: String,
+    /// The key sent as `X-API-Key`; without one, polls fail (and are retried) until it is set.
+    pub key: Option<ApiKey>,
+}
+
+/// An API key. Its `Debug` is `ApiKey(<redacted>)`.
+///
+/// ```
+/// use nectar_receiver::ApiKey;
+///
+/// let key = ApiKey::new("sk_live_123");
+/// assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+/// assert_eq!(key.expose(), "sk_live_123");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps `key`.
+    #[must_use]
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+
+    /// The key itself: for the request header only, never for a log.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// How long anything may take. Svix waits 15 s for an answer; everything a delivery waits
+/// for is bounded well below that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// A whole request, answered 503 past it (Svix then retries): 10 s.
+    pub request: Duration,
+    /// Waiting for a database connection from the pool: 5 s.
+    pub acquire: Duration,
+    /// Waiting for a lock held by another transaction (SQLite's busy timeout, PostgreSQL's
+    /// `lock_timeout`): 5 s.
+    pub lock: Duration,
+    /// One statement (PostgreSQL's `statement_timeout`): 5 s.
+    pub statement: Duration,
+    /// One call to Nectar's API, connecting included: 10 s.
+    pub api_request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            request: Duration::from_secs(10),
+            acquire: Duration::from_secs(5),
+            lock: Duration::from_secs(5),
+            statement: Duration::from_secs(5),
+            api_request: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How the poller runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Polling {
+    /// How often it looks for due jobs when nothing wakes it (a gap recorded by this
+    /// instance wakes it at once): 1 s.
+    pub interval: Duration,
+    /// How long a claimed job is kept from other pollers: 60 s. A poller that dies holding a
+    /// job leaves it due again after this.
+    pub lease: Duration,
+    /// The delay after a job's first failed attempt, doubled after each further one: 1 s.
+    pub backoff: Duration,
+    /// The longest delay between attempts: 5 min.
+    pub max_backoff: Duration,
+}
+
+impl Default for Polling {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(1),
+            lease: Duration::from_secs(60),
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(300),
+        }
+    }
+}
+
+impl Polling {
+    /// The delay before the next attempt of a job that failed its `attempts`-th attempt:
+    /// [`backoff`](Self::backoff) doubled per earlier attempt, at most
+    /// [`max_backoff`](Self::max_backoff).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use nectar_receiver::Polling;
+    ///
+    /// let polling = Polling::default();
+    /// assert_eq!(polling.backoff_after(1), Duration::from_secs(1));
+    /// assert_eq!(polling.backoff_after(4), Duration::from_secs(8));
+    /// assert_eq!(polling.backoff_after(60), Duration::from_secs(300));
+    /// ```
+    #[must_use]
+    pub fn backoff_after(&self, attempts: u32) -> Duration {
+        let doublings = attempts.saturating_sub(1).min(30);
+        self.backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff)
+    }
+}
+
+/// A configuration value that cannot be used. No message contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// `DATABASE_URL` names another engine.
+    #[error(
+        "DATABASE_URL: unsupported scheme `{scheme}`; expected sqlite://PATH or postgres://..."
+    )]
+    DatabaseUrl {
+        /// The URL's scheme (at most 16 characters of it).
+        scheme: String,
+    },
+    /// `LISTEN_ADDR` is not an address and port.
+    #[error("LISTEN_ADDR: `{value}` is not an IP address and port (like 127.0.0.1:8080)")]
+    ListenAddr {
+        /// The value given.
+        value: String,
+    },
+    /// One of `NECTAR_WEBHOOK_SECRETS` is not a webhook secret.
+    #[error("NECTAR_WEBHOOK_SECRETS: secret #{} of the list: {source}", .index + 1)]
+    Secret {
+        /// Its place in the list, from 0.
+        index: usize,
+        /// Why (never the secret itself).
+        #[source]
+        source: SecretError,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Config, ConfigError, DatabaseUrl, Engine};
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn nothing_set_runs_on_the_embedded_default() {
+        let config = config(&[]).expect("the defaults are valid");
+        assert_eq!(config.database_url.engine(), Engine::Sqlite);
+        assert_eq!(config.database_url.expose(), "sqlite://nectar-receiver.db");
+        assert!(config.verifier().is_none());
+        assert_eq!(
+            config.api.base_url,
+            "https://external.nectarclimate.com/v2.2"
+        );
+    }
+
+    #[test]
+    fn secrets_split_on_whitespace_and_commas_and_a_bad_one_is_named_not_shown() {
+        let config = config(&[(
+            "NECTAR_WEBHOOK_SECRETS",
+            " whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,\n whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD ",
+        )])
+        .expect("two valid secrets");
+        assert_eq!(config.verifier().map(|v| v.secret_count()), Some(2));
+
+        let err = config_error("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsk_notasecretatall");
+        assert!(err.contains("secret #2"), "{err}");
+        assert!(!err.contains("notasecret"), "{err}");
+    }
+
+    fn config_error(secrets: &str) -> String {
+        match config(&[("NECTAR_WEBHOOK_SECRETS", secrets)]) {
+            Ok(_) => panic!("{secrets} should be refused"),
+            Err(err) => err.to_string(),
+        }
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        for (url, shown) in [
+            (
+                "postgres://u:p%40ss@h:5432/db",
+                "postgres://u:<redacted>@h:5432/db",
+            ),
+            (
+                "postgresql://h/db?user=u&password=secret&sslmode=require",
+                "postgresql://h/db?user=u&password=<redacted>&sslmode=require",
+            ),
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            ("sqlite:///tmp/x.db", "sqlite:///tmp/x.db"),
+            ("sqlite:x.db", "sqlite:x.db"),
+        ] {
+            let url = DatabaseUrl::new(url).expect("a supported scheme");
+            assert_eq!(url.to_string(), shown);
+            assert_eq!(format!("{url:?}"), format!("DatabaseUrl({shown})"));
+        }
+        let err = DatabaseUrl::new("mysql://u:secret@h/db").expect_err("unsupported");
+        assert!(!err.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_refused() {
+        assert_eq!(
+            config(&[("LISTEN_ADDR", "localhost")]).err(),
+            Some(ConfigError::ListenAddr {
+                value: "localhost".to_owned()
+            })
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `nectar-receiver`: a reference receiver of Nectar's connection webhooks, built on the
+//! `nectar-lifecycle` library the way any dependent would, on SQLite (embedded, the default)
+//! or PostgreSQL (several instances behind a load balancer).
+//!
+//! The contract, for Svix (which delivers at least once, in any order, and retries anything
+//! but a 2xx answered within 15 s):
+//!
+//! * `POST /webhooks/nectar` refuses a body over the library's [`MAX_BODY_BYTES`] before
+//!   reading it whole (413), verifies the Svix signature against the configured secrets
+//!   before anything reads the body (401), parses it (400), then decides and records it in
+//!   one database transaction that holds the connection's record ([`Store::observe`]). It
+//!   answers 200 once the delivery is durably recorded, whatever the decision (applied,
+//!   duplicate, stale, or a gap with a poll job recorded), 503 when the database is out of
+//!   reach (Svix retries), and 503 past the request timeout (10 s by default).
+//! * Events other than `connection.*.v2` (`document.*`, the legacy v1 events) are verified
+//!   and acknowledged (200), not acted on.
+//! * A [`Poller`] closes gaps: it polls `GET /connection/{id}/details` and reconciles the
+//!   snapshot through the same transaction, retrying with exponential backoff.
+//! * Each notification of an applied change is appended once to an outbox, for the
+//!   integrator's own worker (see the README's "Recommended integration pattern").
+//!
+//! Errors versus bugs: nothing here panics on input, a configuration value, or a database
+//! failure; those are typed errors ([`ConfigError`], [`StoreError`], [`FetchError`],
+//! [`ServiceError`]). No error or log line contains a webhook secret, the API key, or the
+//! database password.
+//!
+//! [`MAX_BODY_BYTES`]: nectar_lifecycle::webhook::MAX_BODY_BYTES
+
+mod config;
+mod http;
+mod poller;
+mod store;
+
+use std::io;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use config::{
+    ApiKey, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL, DEFAULT_LISTEN_ADDR,
+    DatabaseUrl, Engine, NectarApi, Polling, Timeouts, VARIABLES,
+};
+pub use http::{WEBHOOK_PATH, router};
+pub use poller::{FetchError, NectarClient, Poller, PollerWake};
+pub use store::{OutboxEntry, Outcome, PendingPoll, PollJob, Store, StoreError, StoreOptions};
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The configuration cannot be used.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The database cannot be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The HTTP client for Nectar's API cannot be built.
+    #[error(transparent)]
+    Client(#[from] FetchError),
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The server failed while running.
+    #[error("the HTTP server failed: {0}")]
+    Serve(#[source] io::Error),
+    /// A task of the service panicked (a bug).
+    #[error("a task of the service failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A running receiver: its HTTP server and its poller.
+#[derive(Debug)]
+pub struct Running {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<io::Result<()>>,
+    poller: JoinHandle<()>,
+}
+
+impl Running {
+    /// The address it listens on (the port chosen, when the configuration said port 0).
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops it: no new connection is accepted, requests in flight are answered, the poller
+    /// stops between jobs.
+    ///
+    /// # Errors
+    /// [`ServiceError::Serve`] or [`ServiceError::Task`] if it had failed.
+    pub async fn stop(self) -> Result<(), ServiceError> {
+        // Nobody listening means both tasks are gone already; their results say why.
+        let _receivers_gone = self.shutdown.send(true);
+        self.poller.await?;
+        self.server.await?.map_err(ServiceError::Serve)
+    }
+}
+
+/// Starts the receiver on `store`: binds `config.listen_addr`, serves the [`router`], and
+/// runs a [`Poller`].
+///
+/// # Errors
+/// [`ServiceError::Bind`] or [`ServiceError::Client`].
+pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceError> {
+    let addr = config.listen_addr;
+    let bind = |source| ServiceError::Bind { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(bind)?;
+    let addr = listener.local_addr().map_err(bind)?;
+    let wake = PollerWake::default();
+    let poller = Poller::new(config, store.clone(), wake.clone())?;
+    let app = router(config, store, wake);
+    let (shutdown, stopping) = watch::channel(false);
+    let mut stop_serving = stopping.clone();
+    let server = tokio::spawn(
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                // Stop on `true`, or when the sender is gone.
+                let _sender_gone = stop_serving.wait_for(|stop| *stop).await;
+            })
+            .into_future(),
+    );
+    let poller = tokio::spawn(poller.run(stopping));
+    Ok(Running {
+        addr,
+        shutdown,
+        server,
+        poller,
+    })
+}
+
+/// Runs the receiver of `config` until `shutdown` completes: opens the database (migrating
+/// it), starts, then stops gracefully.
+///
+/// # Errors
+/// [`ServiceError`].
+pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), ServiceError> {
+    if config.webhook_secrets.is_empty() {
+        tracing::warn!("NECTAR_WEBHOOK_SECRETS is not set: every delivery will be refused (401)");
+    }
+    if config.api.key.is_none() {
+        tracing::warn!("NECTAR_API_KEY is not set: gaps will be polled only once it is");
+    }
+    let store = Store::open(&config.database_url, StoreOptions::from(&config)).await?;
+    let running = start(&config, store.clone()).await?;
+    tracing::info!(
+        addr = %running.addr(),
+        engine = %store.engine(),
+        database = %config.database_url,
+        secrets = config.webhook_secrets.len(),
+        "nectar-receiver listening"
+    );
+    shutdown.await;
+    tracing::info!("shutting down");
+    let stopped = running.stop().await;
+    store.close().await;
+    stopped
+}

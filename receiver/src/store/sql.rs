@@ -1,0 +1,165 @@
+//! The two engines behind one small surface: a transaction that runs a statement with
+//! arguments. The statements are the same text on both engines except where marked: sqlx's
+//! SQLite driver reads `$1`-style parameters as PostgreSQL does, and both engines have
+//! `INSERT ... ON CONFLICT` and `UPDATE ... RETURNING`.
+
+use sqlx::error::BoxDynError;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Arguments, Encode, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction, Type};
+
+/// One statement, as each engine spells it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sql {
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+impl Sql {
+    /// A statement spelt the same on both engines.
+    pub(super) const fn same(text: &'static str) -> Self {
+        Self {
+            sqlite: text,
+            postgres: text,
+        }
+    }
+
+    /// A statement spelt differently.
+    pub(super) const fn each(sqlite: &'static str, postgres: &'static str) -> Self {
+        Self { sqlite, postgres }
+    }
+}
+
+/// An argument of a statement.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Arg<'a> {
+    /// `TEXT`.
+    Text(&'a str),
+    /// `TEXT`, or `NULL`.
+    MaybeText(Option<&'a str>),
+    /// `BIGINT`.
+    Int(i64),
+}
+
+/// `args` as the arguments of a statement on the engine `DB`.
+fn arguments<DB: sqlx::Database>(args: &[Arg<'_>]) -> Result<DB::Arguments, sqlx::Error>
+where
+    for<'a> &'a str: Encode<'a, DB> + Type<DB>,
+    for<'a> Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    for<'a> i64: Encode<'a, DB> + Type<DB>,
+{
+    let mut arguments = DB::Arguments::default();
+    for arg in args {
+        let added: Result<(), BoxDynError> = match *arg {
+            Arg::Text(text) => arguments.add(text),
+            Arg::MaybeText(text) => arguments.add(text),
+            Arg::Int(int) => arguments.add(int),
+        };
+        added.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(arguments)
+}
+
+/// A row type both engines decode.
+pub(super) trait Row:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A pool of either engine.
+#[derive(Debug, Clone)]
+pub(super) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// What a transaction will do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// Only read: a consistent snapshot, taking no lock.
+    Read,
+    /// Read and write. On SQLite the transaction takes the database's write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of deadlocking on a lock upgrade; on
+    /// PostgreSQL, rows are locked as they are selected `FOR UPDATE`.
+    Write,
+}
+
+impl Pool {
+    pub(super) async fn begin(&self, access: Access) -> Result<Tx, sqlx::Error> {
+        Ok(match (self, access) {
+            (Self::Sqlite(pool), Access::Write) => {
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            (Self::Sqlite(pool), Access::Read) => Tx::Sqlite(pool.begin().await?),
+            (Self::Postgres(pool), _) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub(super) async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// A transaction on either engine. Dropped without [`Tx::commit`], it rolls back.
+pub(super) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// Runs `sql`; returns the number of rows it changed.
+    pub(super) async fn execute(&mut self, sql: Sql, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(tx) => sqlx::query_with(sql.sqlite, arguments::<Sqlite>(args)?)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Self::Postgres(tx) => sqlx::query_with(sql.postgres, arguments::<Postgres>(args)?)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs `sql`, a statement of one row at most; returns it, if any.
+    pub(super) async fn fetch_optional<T: Row>(
+        &mut self,
+        sql: Sql,
+        args: &[Arg<'_>],
+    ) -> Result<Option<T>, sqlx::Error> {
+        Ok(self.fetch_all(sql, args).await?.into_iter().next())
+    }
+
+    /// Runs `sql`; returns all its rows.
+    pub(super) async fn fetch_all<T: Row>(
+        &mut self,
+        sql: Sql,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<T>, sqlx::Error> {
+        match self {
+            Self::Sqlite(tx) => {
+                sqlx::query_as_with(sql.sqlite, arguments::<Sqlite>(args)?)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+            Self::Postgres(tx) => {
+                sqlx::query_as_with(sql.postgres, arguments::<Postgres>(args)?)
+                    .fetch_all(&mut **tx)
+                    .await
+            }
+        }
+    }
+
+    pub(super) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await,
+            Self::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
