@@ -8,6 +8,7 @@
 
 mod headers;
 mod malformed;
+mod mutants;
 mod properties;
 mod redaction;
 mod rotation;

@@ -1,7 +1,8 @@
 //! `reconcile` allocates nothing when nothing is applied: a redelivery, the same version (the
-//! other event of one change, or a poll that found nothing new), a stale observation, a gap
-//! between known statuses; nor does `Record::after` on a redelivery. Counted by a test-only global allocator, per thread, so parallel
-//! tests do not disturb the count.
+//! other event of one change, or a poll that found nothing new), a stale observation (also
+//! one carrying an unknown status), a gap between known statuses; nor does `Record::after` on
+//! a redelivery. Counted by a test-only global allocator, per thread, so parallel tests do
+//! not disturb the count.
 
 use crate::event;
 use nectar_lifecycle_webhook::{
