@@ -5,6 +5,9 @@
 #                                    127.0.0.1 on a free port (nothing if one is running)
 #   bash scripts/postgres.sh url     print its URL (for NECTAR_TEST_POSTGRES_URL)
 #   bash scripts/postgres.sh stop    stop it and delete its files (nothing if none)
+#   bash scripts/postgres.sh pause   stop its server, keeping its files and port (a database
+#                                    outage, for the receiver's fault tests)
+#   bash scripts/postgres.sh resume  start the paused server again, same port and data
 #
 # The cluster lives in $NECTAR_POSTGRES_DIR (default: $TMPDIR/nectar-receiver-postgres),
 # trusts connections from 127.0.0.1 only, and listens nowhere else. PostgreSQL refuses to
@@ -55,6 +58,13 @@ url() {
   printf 'postgres://postgres@127.0.0.1:%s/%s\n' "$(cat "$dir/port")" "$database"
 }
 
+# Starts the cluster's server on 127.0.0.1:$2 (server binaries in $1); fails if it cannot.
+serve() {
+  as_owner "$1/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$2 -c unix_socket_directories=$dir -c max_connections=200" \
+    >/dev/null 2>&1
+}
+
 # Whether something answers on 127.0.0.1:$1.
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -88,11 +98,7 @@ start() {
     fi
     port=$((port + 1))
     if port_in_use "$port"; then continue; fi
-    if as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 start -o \
-      "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200" \
-      >/dev/null 2>&1; then
-      break
-    fi
+    if serve "$bin" "$port"; then break; fi
   done
   echo "$port" >"$dir/port"
   as_owner "$bin/createdb" --host=127.0.0.1 --port="$port" --username=postgres "$database"
@@ -109,9 +115,40 @@ stop() {
   rm -rf "$dir"
 }
 
+# The cluster started by `start`, or exit.
+require_cluster() {
+  if [ -z "$(bin_dir)" ] || [ ! -f "$data/PG_VERSION" ] || [ ! -f "$dir/port" ]; then
+    say "no cluster (bash scripts/postgres.sh start)"
+    exit 1
+  fi
+}
+
+pause() {
+  require_cluster
+  if running; then
+    as_owner "$(bin_dir)/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  fi
+  say "paused (bash scripts/postgres.sh resume)"
+}
+
+resume() {
+  require_cluster
+  if running; then
+    say "already running at $(url)"
+    return
+  fi
+  if ! serve "$(bin_dir)" "$(cat "$dir/port")"; then
+    say "cannot resume on port $(cat "$dir/port"); see $dir/server.log"
+    exit 1
+  fi
+  say "resumed at $(url)"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  pause) pause ;;
+  resume) resume ;;
   url)
     if ! running; then
       say "not running (bash scripts/postgres.sh start)"
@@ -120,7 +157,7 @@ case "${1:-}" in
     url
     ;;
   *)
-    echo "usage: bash scripts/postgres.sh start|stop|url" >&2
+    echo "usage: bash scripts/postgres.sh start|stop|url|pause|resume" >&2
     exit 2
     ;;
 esac

@@ -33,6 +33,9 @@ use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub mod flags;
+pub mod load;
+
 /// The variable naming the PostgreSQL server the suite also runs on (`bash
 /// scripts/postgres.sh url`); unset, the PostgreSQL tests pass without running.
 pub const POSTGRES_URL_VAR: &str = "NECTAR_TEST_POSTGRES_URL";
@@ -345,11 +348,7 @@ impl Harness {
 
     /// Stops the receiver and the double, and removes the database.
     pub async fn stop(self) {
-        self.running
-            .stop()
-            .await
-            .expect("the receiver stops cleanly");
-        self.store.close().await;
+        stop_receiver(self.running, &self.store).await;
         self.nectar.stop();
         self.db.remove().await;
     }
@@ -401,6 +400,12 @@ impl Harness {
         assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
         serde_json::from_value(answer.body).expect("outbox entries")
     }
+}
+
+/// Stops a receiver started on `store`, and closes the store.
+pub async fn stop_receiver(running: Running, store: &Store) {
+    running.stop().await.expect("the receiver stops cleanly");
+    store.close().await;
 }
 
 /// Delivers to one receiver as Nectar (through Svix) would. Cheap to clone.

@@ -1,0 +1,24 @@
+//! Faults injected into a load run (`tests/support/load.rs`), each followed by the end-state
+//! check of the load test: every record is Nectar's last state, every notification is in the
+//! outbox exactly once.
+//!
+//! * `sigkill`: the real `nectar-receiver` binary, killed with SIGKILL in the middle of the
+//!   run and restarted on the same database and port; every request that got no 2xx is
+//!   redelivered, as Svix would.
+//! * `outage`: the PostgreSQL server stopped for a while (`scripts/postgres.sh pause`, then
+//!   `resume`): the receivers answer 503 promptly, recover by themselves, and Svix's retries
+//!   leave the end state exact.
+//!
+//! Forged, replayed and tampered deliveries are mixed into every run. Loopback only, bounded
+//! in count and time. The PostgreSQL tests pass without running when
+//! `NECTAR_TEST_POSTGRES_URL` is unset.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod outage;
+mod sigkill;
+
+/// The PostgreSQL server is shared by the tests of this binary: the outage stops it, so it
+/// holds this for writing while the others hold it for reading.
+static POSTGRES: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
