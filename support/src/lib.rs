@@ -28,7 +28,12 @@ pub fn webhook_fixtures() -> PathBuf {
 /// When the fixture does not exist (a test failure).
 #[must_use]
 pub fn webhook_fixture(name: &str) -> Vec<u8> {
-    let path = webhook_fixtures().join(name);
+    read_fixture(webhook_fixtures(), name)
+}
+
+/// The bytes of fixture `name` in `dir`; a missing fixture fails the test.
+fn read_fixture(dir: PathBuf, name: &str) -> Vec<u8> {
+    let path = dir.join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
@@ -188,6 +193,5 @@ pub fn poll_fixtures() -> PathBuf {
 /// When the fixture does not exist (a test failure).
 #[must_use]
 pub fn poll_fixture(name: &str) -> Vec<u8> {
-    let path = poll_fixtures().join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+    read_fixture(poll_fixtures(), name)
 }

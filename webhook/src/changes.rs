@@ -285,10 +285,6 @@ impl AccountChange {
 
 impl fmt::Display for AccountChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |s: &Option<Reported<AccountStatus>>| {
-            s.as_ref()
-                .map_or_else(|| "unreported".to_owned(), ToString::to_string)
-        };
         match self {
             Self::Added {
                 account, status, ..
@@ -299,15 +295,11 @@ impl fmt::Display for AccountChange {
                 write!(f, "account {account}: {} -> {}", shown(from), shown(to))
             }
             Self::TrackingChanged { account, from, to } => {
-                let tracking = |t: &Option<Reported<TrackingStatus>>| {
-                    t.as_ref()
-                        .map_or_else(|| "unreported".to_owned(), ToString::to_string)
-                };
                 write!(
                     f,
                     "account {account}: tracking {} -> {}",
-                    tracking(from),
-                    tracking(to)
+                    shown(from),
+                    shown(to)
                 )
             }
             Self::Removed {
@@ -316,6 +308,13 @@ impl fmt::Display for AccountChange {
             } => write!(f, "account {account} removed (was {})", shown(last_status)),
         }
     }
+}
+
+/// A reported value as it displays, or `unreported`.
+fn shown<S: Copy + Into<&'static str>>(value: &Option<Reported<S>>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "unreported".to_owned(), ToString::to_string)
 }
 
 /// What to do about `account`'s status, when it is known.

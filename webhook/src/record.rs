@@ -478,14 +478,10 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
         return Decision::Duplicate(DuplicateReason::SameDelivery);
     }
     let (stored_version, incoming_version) = (stored.version(), Version::of(incoming));
-    let same_content = stored.connection == *incoming;
-    // Built only when needed, so that deciding allocates nothing unless it applies.
-    let unordered = || {
-        Decision::Gap(Gap::Unordered {
-            stored: stored_version,
-            incoming: incoming_version,
-        })
-    };
+    // A delivery whose `old.status` is not the stored status: an event was missed. (One
+    // whose `old.status` is the stored status follows it.) Gaps are built only when they
+    // are the decision, so deciding allocates nothing unless it applies.
+    let missed_from = event_old.filter(|old| **old != stored.connection.status);
     let missed = |old: &Reported<ConnectionStatus>| {
         Decision::Gap(Gap::Missed {
             stored: stored.connection.status.clone(),
@@ -493,28 +489,28 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
             incoming: incoming.status.clone(),
         })
     };
-    // Whether a delivery says it follows the stored status (`Some(true)`), says it follows
-    // another one (`Some(false)`: an event was missed), or does not say (`None`).
-    let follows = event_old.map(|old| *old == stored.connection.status);
     match incoming_version.order(&stored_version) {
         Some(Ordering::Less) => Decision::Stale {
             stored: stored_version,
             incoming: incoming_version,
         },
-        Some(Ordering::Equal) | None if same_content => {
+        Some(Ordering::Greater) => match missed_from {
+            Some(old) => missed(old),
+            None => apply(stored, incoming),
+        },
+        // Nothing orders them: the content decides (compared only here, where it matters).
+        Some(Ordering::Equal) | None if stored.connection == *incoming => {
             Decision::Duplicate(DuplicateReason::SameVersion)
         }
-        Some(Ordering::Greater) => match (follows, event_old) {
-            (Some(false), Some(old)) => missed(old),
-            _ => apply(stored, incoming),
-        },
-        // Nothing orders them and the content differs.
-        Some(Ordering::Equal) | None => match (observation, follows, event_old) {
-            (_, Some(false), Some(old)) => missed(old),
-            (Observation::Snapshot(_), _, _) | (Observation::Delivery { .. }, Some(true), _) => {
+        Some(Ordering::Equal) | None => match (missed_from, observation, event_old) {
+            (Some(old), _, _) => missed(old),
+            (None, Observation::Snapshot(_), _) | (None, Observation::Delivery { .. }, Some(_)) => {
                 apply(stored, incoming)
             }
-            (Observation::Delivery { .. }, _, _) => unordered(),
+            (None, Observation::Delivery { .. }, None) => Decision::Gap(Gap::Unordered {
+                stored: stored_version,
+                incoming: incoming_version,
+            }),
         },
     }
 }
