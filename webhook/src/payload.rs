@@ -511,6 +511,13 @@ pub fn parse(body: &[u8]) -> Result<Webhook, WebhookError> {
 /// As [`parse`].
 #[cfg(feature = "json")]
 pub fn parse_with_limit(body: &[u8], max: usize) -> Result<Webhook, WebhookError> {
+    read::<WebhookBody>(body, max).map(Webhook::from)
+}
+
+/// Reads `body` as a `T`, refusing it unread when it is over `max` bytes: the one reader of
+/// webhook and polled bodies.
+#[cfg(feature = "json")]
+pub(crate) fn read<T: de::DeserializeOwned>(body: &[u8], max: usize) -> Result<T, WebhookError> {
     if body.len() > max {
         return Err(WebhookError::TooLarge {
             len: body.len(),
@@ -518,20 +525,18 @@ pub fn parse_with_limit(body: &[u8], max: usize) -> Result<Webhook, WebhookError
         });
     }
     // The fast path: plain serde_json. Only a failure is looked at again, to name the field.
-    serde_json::from_slice::<WebhookBody>(body)
-        .map(Webhook::from)
-        .map_err(|err| describe(body, &err))
+    serde_json::from_slice(body).map_err(|err| describe::<T>(body, &err))
 }
 
-/// serde_json's rejection `err` of `body` as a [`WebhookError`]: its category and message,
-/// and for a field of the wrong shape, the field's path.
+/// serde_json's rejection `err` of `body` read as a `T`, as a [`WebhookError`]: its category
+/// and message, and for a field of the wrong shape, the field's path.
 #[cfg(feature = "json")]
 #[cold]
-pub(crate) fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
+fn describe<T: de::DeserializeOwned>(body: &[u8], err: &serde_json::Error) -> WebhookError {
     use serde_json::error::Category;
     match err.classify() {
         Category::Data => WebhookError::Invalid {
-            field: field_path(body, err).unwrap_or_else(|| ".".to_owned()),
+            field: field_path::<T>(body, err).unwrap_or_else(|| ".".to_owned()),
             message: strip_position(err),
         },
         Category::Io | Category::Syntax | Category::Eof => WebhookError::Malformed {
@@ -542,20 +547,18 @@ pub(crate) fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
     }
 }
 
-/// The path of the field where `err` stopped serde_json, like `accounts[0].isTracked` (`.`
-/// for the body itself). serde_json's error does not carry it, so `body` is read again with
-/// the path tracked (as the wire struct itself: through `#[serde(from)]` the paths are lost).
-/// Only a path found where `err` stopped is taken; the error reported is always `err`.
+/// The path of the field where `err` stopped serde_json reading `body` as a `T`, like
+/// `accounts[0].isTracked` or `[3].status` (`.` for the body itself). serde_json's error does
+/// not carry it, so `body` is read again with the path tracked (as the wire type itself:
+/// through `#[serde(from)]` the paths are lost). Only a path found where `err` stopped is
+/// taken; the error reported is always `err`.
 #[cfg(feature = "json")]
-fn field_path(body: &[u8], err: &serde_json::Error) -> Option<String> {
+fn field_path<T: de::DeserializeOwned>(body: &[u8], err: &serde_json::Error) -> Option<String> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, WebhookBody>(&mut de)
-        .err()
-        .filter(|tracked| {
-            let again = tracked.inner();
-            (again.line(), again.column()) == (err.line(), err.column())
-        })
-        .map(|tracked| tracked.path().to_string())
+    let tracked = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let again = tracked.inner();
+    ((again.line(), again.column()) == (err.line(), err.column()))
+        .then(|| tracked.path().to_string())
 }
 
 /// serde_json's message without its " at line L column C" suffix (kept as fields).
@@ -570,7 +573,11 @@ fn strip_position(err: &serde_json::Error) -> String {
 
 #[cfg(all(test, feature = "json"))]
 mod tests {
-    use super::{WebhookError, describe};
+    use super::{WebhookBody, WebhookError};
+
+    fn describe(body: &[u8], err: &serde_json::Error) -> WebhookError {
+        super::describe::<WebhookBody>(body, err)
+    }
 
     const VALID: &[u8] = br#"{"eventType":"connection.created.v2","id":"c1","status":"PENDING"}"#;
 

@@ -15,12 +15,12 @@ use crate::payload::{ConnectionPayload, Reported};
 
 #[cfg(feature = "json")]
 use {
-    crate::payload::{MAX_BODY_BYTES, WebhookError, describe},
+    crate::payload::{MAX_BODY_BYTES, WebhookError, read},
     core::fmt,
     serde::Deserialize,
     serde::de::{
-        self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Unexpected,
-        Visitor, value::MapAccessDeserializer,
+        self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor,
+        value::MapAccessDeserializer,
     },
 };
 
@@ -320,44 +320,6 @@ pub fn parse_company_list_with_limit(
     max: usize,
 ) -> Result<Vec<ConnectionPayload>, WebhookError> {
     read::<CompanyList>(body, max).map(|CompanyList(connections)| connections)
-}
-
-/// Reads `body` as a `T`, refusing it unread when it is over `max` bytes.
-#[cfg(feature = "json")]
-fn read<T: DeserializeOwned>(body: &[u8], max: usize) -> Result<T, WebhookError> {
-    if body.len() > max {
-        return Err(WebhookError::TooLarge {
-            len: body.len(),
-            max,
-        });
-    }
-    // The fast path: plain serde_json. Only a failure is looked at again, to name the field.
-    serde_json::from_slice(body).map_err(|err| describe_as::<T>(body, &err))
-}
-
-/// serde_json's rejection `err` of `body` read as a `T`: [`describe`] sorts and words it,
-/// but finds a field's path as a webhook body's, so for a `T` the path is found again.
-#[cfg(feature = "json")]
-#[cold]
-fn describe_as<T: DeserializeOwned>(body: &[u8], err: &serde_json::Error) -> WebhookError {
-    match describe(body, err) {
-        WebhookError::Invalid { message, .. } => WebhookError::Invalid {
-            field: tracked_path::<T>(body, err).unwrap_or_else(|| ".".to_owned()),
-            message,
-        },
-        other => other,
-    }
-}
-
-/// The path of the field where `err` stopped serde_json reading `body` as a `T`, like
-/// `[3].accounts[0].status`; only a path found where `err` stopped is taken.
-#[cfg(feature = "json")]
-fn tracked_path<T: DeserializeOwned>(body: &[u8], err: &serde_json::Error) -> Option<String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let tracked = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
-    let again = tracked.inner();
-    ((again.line(), again.column()) == (err.line(), err.column()))
-        .then(|| tracked.path().to_string())
 }
 
 /// A connection object: a JSON object (not an array of field values) read as a
