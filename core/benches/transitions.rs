@@ -1,49 +1,27 @@
 //! Transition speed: the crate's table lookup and `Connection::apply` against a hand-written
 //! `match` of the same published diagram (the floor) and the same diagram encoded with the
 //! peer FSM crate `rust-fsm`, all in one run; then policy queries and remediation lookups
-//! for every status against a hand-written match.
+//! for every status against a hand-written match. The baselines, the inputs and the loops
+//! live in `baseline/`, shared with the `instructions` bench, which counts the instructions
+//! of the same loops under callgrind.
 //!
-//! `cargo bench --bench transitions`
+//! `cargo bench -p nectar-lifecycle-core --bench transitions`, then
+//! `python3 scripts/bench-ratios.py GROUP hand_written_match`
+
+mod baseline;
 
 use std::hint::black_box;
 
+use baseline::{
+    all_machines, all_statuses, check_due_loop, collection_loop, diagram_machines, diagram_pairs,
+    halt_and_retry_loop, hand_policy_loop, hand_written, policy_connections, policy_instants,
+    sum_reached,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
-use jiff::Timestamp;
-use nectar_lifecycle_core::policy::{Scheduled, credential_halt, next_check_due, weekly_retry};
 use nectar_lifecycle_core::remediation::remediation;
 use nectar_lifecycle_core::{
-    Connection, ConnectionEvent as E, ConnectionStatus as S, DIAGRAM, Enumerated, Rules,
-    connection_rule,
+    ConnectionEvent as E, ConnectionStatus as S, DIAGRAM, Enumerated, Rules, connection_rule,
 };
-
-/// The published diagram as a user would write it by hand.
-fn hand_written(from: S, event: E) -> Option<S> {
-    match (from, event) {
-        (S::Pending, E::AuthSucceeded) => Some(S::Connected),
-        (S::Pending, E::BadCredentials) => Some(S::PasswordIncorrect),
-        (S::Pending, E::MfaRequired) => Some(S::MfaTokenExpired),
-        (S::Pending, E::ProviderUnavailable) => Some(S::WebsiteDown),
-        (S::Pending, E::UnexpectedFailure) => Some(S::OtherError),
-        (S::Connected, E::WeeklyCheckPassed) => Some(S::Connected),
-        (S::Connected, E::PasswordChanged) => Some(S::PasswordIncorrect),
-        (S::Connected, E::MfaSessionExpired) => Some(S::MfaTokenExpired),
-        (S::Connected, E::ProviderRequiresReset) => Some(S::NewPasswordNeeded),
-        (S::Connected, E::ProviderUnavailable) => Some(S::WebsiteDown),
-        (S::Connected, E::AccountsRemoved) => Some(S::NoAccountsFound),
-        (S::Connected, E::NectarReviewing) => Some(S::UnderInvestigation),
-        (S::Connected, E::UnexpectedFailure) => Some(S::OtherError),
-        (S::PasswordIncorrect, E::CredentialsUpdated) => Some(S::Connected),
-        (S::MfaTokenExpired, E::MfaCompleted) => Some(S::Connected),
-        (S::NewPasswordNeeded, E::PasswordReset) => Some(S::Connected),
-        (S::AdditionalCredentialsNeeded, E::InfoProvided) => Some(S::Connected),
-        (S::WebsiteDown, E::ProviderBackOnline) => Some(S::Connected),
-        (S::NoAccountsFound, E::AccountsFound) => Some(S::Connected),
-        (S::UnderInvestigation, E::IssueResolved) => Some(S::Connected),
-        (S::OtherError, E::IssueResolved) => Some(S::Connected),
-        (S::OtherError, E::Escalated) => Some(S::UnderInvestigation),
-        _ => None,
-    }
-}
 
 /// The same diagram with rust-fsm's DSL.
 mod peer {
@@ -129,24 +107,6 @@ fn peer_input(e: E) -> Option<peer::diagram::Input> {
     })
 }
 
-/// Every (status, event) pair of the diagram's 10 statuses and 19 events: 190 pairs.
-fn diagram_pairs() -> Vec<(S, E)> {
-    let statuses: Vec<S> = S::ALL
-        .iter()
-        .copied()
-        .filter(|s| peer_state(*s).is_some())
-        .collect();
-    let events: Vec<E> = E::ALL
-        .iter()
-        .copied()
-        .filter(|e| peer_input(*e).is_some())
-        .collect();
-    statuses
-        .iter()
-        .flat_map(|&s| events.iter().map(move |&e| (s, e)))
-        .collect()
-}
-
 fn transitions(c: &mut Criterion) {
     let pairs = diagram_pairs();
     assert_eq!(pairs.len(), 190);
@@ -164,22 +124,11 @@ fn transitions(c: &mut Criterion) {
             )
         })
         .collect();
-    let machines: Vec<(Connection, E)> = pairs
-        .iter()
-        .map(|&(s, e)| (Connection::showing(Rules::Documented, s), e))
-        .collect();
+    let machines = diagram_machines();
 
     let mut group = c.benchmark_group("diagram_190_pairs");
     group.bench_function("hand_written_match", |b| {
-        b.iter(|| {
-            let mut reached = 0usize;
-            for &(s, e) in black_box(&pairs) {
-                if let Some(to) = hand_written(s, e) {
-                    reached += to as usize;
-                }
-            }
-            reached
-        });
+        b.iter(|| sum_reached(black_box(&pairs), |(s, e)| hand_written(s, e)));
     });
     group.bench_function("rust_fsm", |b| {
         b.iter(|| {
@@ -206,110 +155,37 @@ fn transitions(c: &mut Criterion) {
     });
     group.bench_function("connection_apply", |b| {
         b.iter(|| {
-            let mut reached = 0usize;
-            for &(m, e) in black_box(&machines) {
-                let mut m = m;
-                if let Ok(t) = m.apply(e) {
-                    reached += t.to as usize;
-                }
-            }
-            reached
+            sum_reached(black_box(&machines), |(mut m, e)| {
+                m.apply(e).ok().map(|t| t.to)
+            })
         });
     });
     group.finish();
 
     // Every (status, event) pair of both rule sets: 2 x 13 x 27.
-    let all: Vec<(Connection, E)> = [Rules::Documented, Rules::Operational]
-        .into_iter()
-        .flat_map(|r| S::ALL.iter().map(move |&s| Connection::showing(r, s)))
-        .flat_map(|m| E::ALL.iter().map(move |&e| (m, e)))
-        .collect();
-    let all_statuses: Vec<(S, E)> = all.iter().map(|&(m, e)| (m.status(), e)).collect();
+    let all = all_machines();
+    let all_statuses = all_statuses();
     let mut group = c.benchmark_group("all_702_pairs");
     group.bench_function("hand_written_match", |b| {
-        b.iter(|| {
-            let mut reached = 0usize;
-            for &(s, e) in black_box(&all_statuses) {
-                if let Some(to) = hand_written(s, e) {
-                    reached += to as usize;
-                }
-            }
-            reached
-        });
+        b.iter(|| sum_reached(black_box(&all_statuses), |(s, e)| hand_written(s, e)));
     });
     group.bench_function("connection_apply", |b| {
-        b.iter(|| {
-            let mut reached = 0usize;
-            for &(m, e) in black_box(&all) {
-                let mut m = m;
-                if let Ok(t) = m.apply(e) {
-                    reached += t.to as usize;
-                }
-            }
-            reached
-        });
+        b.iter(|| sum_reached(black_box(&all), |(mut m, e)| m.apply(e).ok().map(|t| t.to)));
     });
     group.finish();
 }
 
-/// What a user would write by hand for "is this status halted / checked", per status.
-fn hand_policy(s: S) -> (bool, bool) {
-    let halted = matches!(
-        s,
-        S::PasswordIncorrect
-            | S::MfaTokenExpired
-            | S::NewPasswordNeeded
-            | S::AdditionalCredentialsNeeded
-    );
-    let checked = !halted && !matches!(s, S::Deactivated | S::CompanyInactive);
-    (halted, checked)
-}
-
 fn policies(c: &mut Criterion) {
-    let now: Timestamp = "2026-11-25T09:00:00Z".parse().expect("timestamp");
-    let last: Timestamp = "2026-11-20T09:00:00Z".parse().expect("timestamp");
-    let conns: Vec<Connection> = S::ALL
-        .iter()
-        .map(|&s| Connection::showing(Rules::Operational, s))
-        .collect();
+    let (now, lasts) = policy_instants();
+    let conns = policy_connections();
     let mut group = c.benchmark_group("policy_13_statuses");
-    group.bench_function("hand_written_match", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for &s in black_box(S::ALL) {
-                let (halted, checked) = hand_policy(s);
-                n += usize::from(halted) + usize::from(checked);
-            }
-            n
-        });
-    });
+    group.bench_function("hand_written_match", |b| b.iter(hand_policy_loop));
     group.bench_function("credential_halt_and_weekly_retry", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for &s in black_box(S::ALL) {
-                n += usize::from(credential_halt(s).is_some())
-                    + usize::from(weekly_retry(s, last).is_some());
-            }
-            n
-        });
+        b.iter(|| halt_and_retry_loop(&lasts));
     });
-    group.bench_function("collection", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for c in black_box(&conns) {
-                n += usize::from(c.collection().is_collected());
-            }
-            n
-        });
-    });
+    group.bench_function("collection", |b| b.iter(|| collection_loop(&conns)));
     group.bench_function("next_check_due", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for c in black_box(&conns) {
-                n += usize::from(next_check_due(c, Some(last), now).is_now());
-            }
-            n
-        });
+        b.iter(|| check_due_loop(&conns, &lasts, now));
     });
     group.bench_function("remediation", |b| {
         b.iter(|| {

@@ -109,6 +109,7 @@ pub struct CredentialHalt {
 /// # Ok::<(), jiff::Error>(())
 /// ```
 #[must_use]
+#[inline]
 pub fn weekly_retry(status: ConnectionStatus, last_check: Timestamp) -> Option<Timestamp> {
     status.is_checked().then(|| after_interval(last_check))
 }
@@ -124,6 +125,7 @@ pub fn weekly_retry(status: ConnectionStatus, last_check: Timestamp) -> Option<T
 /// assert!(credential_halt(S::WebsiteDown).is_none());
 /// ```
 #[must_use]
+#[inline]
 pub const fn credential_halt(status: ConnectionStatus) -> Option<CredentialHalt> {
     // The user's edge the diagram draws out of the error: `Some` exactly for the four
     // credential errors, which the table checks at compile time.
@@ -149,27 +151,51 @@ impl Scheduled for Connection {
     /// let conn = Connection::showing(Rules::Operational, S::Deactivated);
     /// assert_eq!(conn.collection(), Collection::StoppedBySystem { status: S::Deactivated, resume: E::Activate });
     /// ```
+    #[inline]
     fn collection(&self) -> Collection<ConnectionStatus, ConnectionEvent> {
-        let status = self.status();
-        if let Some(overlay) = ConnectionOverlay::of(status) {
-            return Collection::StoppedBySystem {
-                status,
-                resume: ConnectionEvent::lifting(overlay),
-            };
-        }
-        if let Some(halt) = credential_halt(status) {
-            return Collection::HaltedUntilUserActs {
-                status,
-                resume: halt.resume,
-            };
-        }
-        if self.is_cycle_pending() {
-            Collection::DueAtOnce
-        } else {
-            Collection::Weekly
-        }
+        // Read off the table computed at compile time by `connection_collection`.
+        CONNECTION_COLLECTION[self.state_index() as usize]
     }
 }
+
+/// The collection policy of a connection: stopped while an overlay shows, halted in a
+/// credential error, else checked, at once while a fresh cycle is pending, then weekly.
+const fn connection_collection(
+    connection: Connection,
+) -> Collection<ConnectionStatus, ConnectionEvent> {
+    let status = connection.status();
+    if let Some(overlay) = ConnectionOverlay::of(status) {
+        return Collection::StoppedBySystem {
+            status,
+            resume: ConnectionEvent::lifting(overlay),
+        };
+    }
+    if let Some(halt) = credential_halt(status) {
+        return Collection::HaltedUntilUserActs {
+            status,
+            resume: halt.resume,
+        };
+    }
+    if connection.is_cycle_pending() {
+        Collection::DueAtOnce
+    } else {
+        Collection::Weekly
+    }
+}
+
+/// [`connection_collection`] of every connection state, by the state's index, computed at
+/// compile time: `collection` and `next_check_due` on a connection read one entry. A row per
+/// value of the `u8` index, so no index is out of bounds; rows past the valid states are
+/// never read.
+static CONNECTION_COLLECTION: [Collection<ConnectionStatus, ConnectionEvent>; 256] = {
+    let mut table = [Collection::Weekly; 256];
+    let mut index = 0;
+    while index < Connection::STATE_COUNT {
+        table[index] = connection_collection(Connection::at_state_index(index as u8));
+        index += 1;
+    }
+    table
+};
 
 impl Scheduled for Account {
     /// An account is pulled with its connection's checks while no overlay shows and its own
@@ -230,6 +256,7 @@ impl Scheduled for Account {
 /// # Ok::<(), jiff::Error>(())
 /// ```
 #[must_use]
+#[inline]
 pub fn next_check_due<M: Scheduled>(
     machine: &M,
     last_check: Option<Timestamp>,
@@ -239,14 +266,8 @@ pub fn next_check_due<M: Scheduled>(
         Collection::DueAtOnce => CheckDue::Now,
         Collection::Weekly => match last_check {
             None => CheckDue::Now,
-            Some(last) => {
-                let due = after_interval(last);
-                if due <= now {
-                    CheckDue::Now
-                } else {
-                    CheckDue::At(due)
-                }
-            }
+            Some(last) if interval_passed(last, now) => CheckDue::Now,
+            Some(last) => CheckDue::At(after_interval(last)),
         },
         Collection::HaltedUntilUserActs { .. }
         | Collection::StoppedBySystem { .. }
@@ -254,9 +275,70 @@ pub fn next_check_due<M: Scheduled>(
     }
 }
 
+/// [`CHECK_INTERVAL`] in whole seconds, computed once at compile time.
+const INTERVAL_SECONDS: i64 = CHECK_INTERVAL.as_secs();
+
+// The interval is whole seconds, so adding it leaves the sub-second part of a timestamp as
+// it is, and `after_interval` may add seconds only.
+const _: () = assert!(CHECK_INTERVAL.subsec_nanos() == 0 && INTERVAL_SECONDS > 0);
+
 /// `last + CHECK_INTERVAL`, saturating at the end of time instead of failing.
+///
+/// Plain second arithmetic instead of jiff's checked duration arithmetic on every call: the
+/// seconds are added as plain `i64`s (far from overflowing), and a sum past
+/// [`Timestamp::MAX`]'s second saturates. Below it the sum is a valid timestamp (it is above `last`, which is valid), so
+/// the result is jiff's `last.checked_add(CHECK_INTERVAL)` exactly, which tests compare at
+/// the edges of jiff's range and across it. A whole-second `last` (what the API sends) takes
+/// the shortest path, as jiff's own span arithmetic does: a range check and nothing else.
+#[inline]
 fn after_interval(last: Timestamp) -> Timestamp {
-    last.checked_add(CHECK_INTERVAL).unwrap_or(Timestamp::MAX)
+    // Cannot overflow: jiff's seconds are within about ±2.6e11 (a test checks the margin).
+    let second = last.as_second() + INTERVAL_SECONDS;
+    // Both bounds in one check, the form the optimizer gives jiff's own range check, which
+    // it then finds already done. The sum is never below the start of time (`last` is not).
+    if !(Timestamp::MIN.as_second()..=Timestamp::MAX.as_second()).contains(&second) {
+        return Timestamp::MAX;
+    }
+    let valid = match last.subsec_nanosecond() {
+        0 => Timestamp::from_second(second),
+        nanosecond => Timestamp::new(second, nanosecond),
+    };
+    valid.unwrap_or(Timestamp::MAX)
+}
+
+/// An instant as whole seconds and a nanosecond part in `0..1_000_000_000`, so that
+/// instants order as these pairs do (jiff gives the two parts the same sign instead). Plain
+/// arithmetic cannot overflow: jiff's seconds are within about ±2.6e11.
+#[inline]
+fn floor_parts(t: Timestamp) -> (i64, i32) {
+    let (second, nanosecond) = (t.as_second(), t.subsec_nanosecond());
+    if nanosecond < 0 {
+        (second - 1, nanosecond + 1_000_000_000)
+    } else {
+        (second, nanosecond)
+    }
+}
+
+/// Whether the interval after `last` has passed at `now`, that is `after_interval(last) <=
+/// now`, decided on plain integers without building the due instant. Below the end of time
+/// it is `last + interval <= now`; at the end of time everything is due, saturated instants
+/// included. The part that depends on `now` alone is the same for a whole fleet, so a loop
+/// over connections at one `now` computes it once.
+#[inline]
+fn interval_passed(last: Timestamp, now: Timestamp) -> bool {
+    if now == Timestamp::MAX {
+        return true;
+    }
+    let until = floor_parts(now);
+    match last.subsec_nanosecond() {
+        // A whole-second `last` (what the API sends): `(second, 0) <= until` compares the
+        // seconds only, since `until`'s nanosecond part is never negative.
+        0 => last.as_second() + INTERVAL_SECONDS <= until.0,
+        _ => {
+            let (second, nanosecond) = floor_parts(last);
+            (second + INTERVAL_SECONDS, nanosecond) <= until
+        }
+    }
 }
 
 /// One connection of a fleet, as the scheduler sees it.
@@ -332,7 +414,108 @@ mod tests {
     }
 
     #[test]
+    fn plain_second_arithmetic_cannot_overflow() {
+        // `after_interval` and `floor_parts` add and subtract without checks: jiff's range
+        // leaves a wide margin on both sides.
+        assert!(Timestamp::MAX.as_second() < i64::MAX / 2 - INTERVAL_SECONDS);
+        assert!(Timestamp::MIN.as_second() > i64::MIN / 2 + INTERVAL_SECONDS);
+    }
+
+    #[test]
     fn the_interval_saturates() {
         assert_eq!(after_interval(Timestamp::MAX), Timestamp::MAX);
+    }
+
+    /// jiff's checked calendar arithmetic, the reference `after_interval` must agree with.
+    fn checked(last: Timestamp) -> Timestamp {
+        last.checked_add(CHECK_INTERVAL).unwrap_or(Timestamp::MAX)
+    }
+
+    /// Instants at and around the edges: the ends of jiff's range, the epoch and a week from
+    /// each, one second and one nanosecond either side, with nanosecond parts of both signs.
+    fn edges() -> Vec<Timestamp> {
+        let week = 7 * 24 * 3600;
+        let (min, max) = (Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+        let mut edges = vec![Timestamp::MIN, Timestamp::MAX, Timestamp::UNIX_EPOCH];
+        for around in [min, min + week, -week, 0, max - week, max] {
+            for second in around - 1..=around + 1 {
+                for nanosecond in [-999_999_999, -1, 0, 1, 999_999_999] {
+                    edges.extend(Timestamp::new(second, nanosecond));
+                }
+            }
+        }
+        edges
+    }
+
+    /// `n` instants spread deterministically over jiff's whole range, each paired with one
+    /// within two weeks after it, nanosecond parts included, and whole-second ones.
+    fn spread(n: usize) -> Vec<(Timestamp, Timestamp)> {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (min, max) = (Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+        let span = u64::try_from(max - min).expect("a positive span");
+        let mut pairs = Vec::with_capacity(2 * n);
+        while pairs.len() < 2 * n {
+            let second = min + i64::try_from(next() % span).expect("within the span");
+            let nanosecond = i32::try_from(next() % 1_000_000_000).expect("below a second");
+            let nanosecond = if second < 0 { -nanosecond } else { nanosecond };
+            let apart = SignedDuration::from_nanos(
+                i64::try_from(next() % (14 * 86_400_000_000_000)).expect("two weeks"),
+            );
+            let lasts = [
+                Timestamp::new(second, nanosecond),
+                Timestamp::from_second(second),
+            ];
+            for last in lasts.into_iter().flatten() {
+                pairs.push((last, last.checked_add(apart).unwrap_or(Timestamp::MAX)));
+            }
+        }
+        pairs
+    }
+
+    #[test]
+    fn second_arithmetic_agrees_with_checked_arithmetic_at_the_edges() {
+        let edges = edges();
+        assert!(edges.len() > 80);
+        for &last in &edges {
+            assert_eq!(after_interval(last), checked(last), "{last:?}");
+            for &now in &edges {
+                assert_eq!(
+                    interval_passed(last, now),
+                    checked(last) <= now,
+                    "{last:?} {now:?}"
+                );
+            }
+        }
+        // The last instant that does not saturate, and the first that does.
+        let exact = Timestamp::MAX - CHECK_INTERVAL;
+        assert_eq!(after_interval(exact), Timestamp::MAX);
+        let saturated = exact + SignedDuration::from_nanos(1);
+        assert!(saturated.checked_add(CHECK_INTERVAL).is_err());
+        assert_eq!(after_interval(saturated), Timestamp::MAX);
+        assert!(after_interval(exact - SignedDuration::from_nanos(1)) < Timestamp::MAX);
+    }
+
+    #[test]
+    fn second_arithmetic_agrees_with_checked_arithmetic_across_the_range() {
+        let pairs = spread(10_000);
+        let mirrored = |t: Timestamp| {
+            Timestamp::new(-t.as_second(), -t.subsec_nanosecond()).unwrap_or(Timestamp::MAX)
+        };
+        for (last, near) in pairs {
+            assert_eq!(after_interval(last), checked(last), "{last:?}");
+            for now in [near, mirrored(last), last] {
+                assert_eq!(
+                    interval_passed(last, now),
+                    checked(last) <= now,
+                    "{last:?} {now:?}"
+                );
+            }
+        }
     }
 }

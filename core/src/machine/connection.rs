@@ -1,15 +1,19 @@
 //! A connection: its operational status under its overlays.
 
+use core::fmt;
+
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, VariantArray};
 
 use super::invalid::InvalidState;
+use super::state_table::{FACTS, Facts, Parts, STATE_COUNT, STEPS, advance, index_of};
 use super::traits::{Machine, edges_of, sealed};
-use super::transition::{ConnectionRejected, Transition};
-use crate::enumeration::{EnumSet, Enumerated};
-use crate::event::{ConnectionEvent, EventOrigin};
-use crate::overlay::{ConnectionOverlay, OverlayChange};
+use super::transition::{Applied, ConnectionRejected, Transition, TransitionRejected};
+use crate::enumeration::EnumSet;
+use crate::event::ConnectionEvent;
+use crate::overlay::ConnectionOverlay;
 use crate::status::ConnectionStatus;
-use crate::table::{ConnectionRule, Rules, Target, connection_allowed, connection_rule};
+use crate::table::{ConnectionRule, Rules, Target, connection_rule};
 
 /// A connection: its operational status, the [overlays](ConnectionOverlay) raised over it,
 /// and whether a fresh collection cycle is pending.
@@ -35,14 +39,58 @@ use crate::table::{ConnectionRule, Rules, Target, connection_allowed, connection
 /// assert_eq!((t.from, t.to), (S::Deactivated, S::WebsiteDown));
 /// # Ok::<(), nectar_lifecycle_core::ConnectionRejected>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// A connection is one byte: the index of its state in a table of every valid state computed
+/// at compile time, so [`apply`](Self::apply) is one lookup. Connections compare and order
+/// as the tuple `(rules, operational status, overlays, fresh-cycle flag)`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "ConnectionParts", into = "ConnectionParts")]
 pub struct Connection {
-    rules: Rules,
-    operational: ConnectionStatus,
-    overlays: EnumSet<ConnectionOverlay>,
-    cycle_pending: bool,
+    /// The dense index of the state (see the state table's module documentation).
+    state: u8,
 }
+
+/// The facts, as the struct the connection used to be.
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("rules", &self.rules())
+            .field("operational", &self.operational_status())
+            .field("overlays", &self.overlays())
+            .field("cycle_pending", &self.is_cycle_pending())
+            .finish()
+    }
+}
+
+/// The connection a representative `(rules, status)` shows, for [`Connection::showing`] and
+/// [`Connection::new`], built at compile time.
+const SHOWING: [[Connection; ConnectionStatus::COUNT]; Rules::COUNT] = {
+    let mut table = [[Connection { state: 0 }; ConnectionStatus::COUNT]; Rules::COUNT];
+    let mut r = 0;
+    while r < Rules::COUNT {
+        let mut s = 0;
+        while s < ConnectionStatus::COUNT {
+            let status = ConnectionStatus::VARIANTS[s];
+            let (operational, overlays) = match ConnectionOverlay::of(status) {
+                None => (status, 0),
+                Some(overlay) => (ConnectionStatus::Connected, 1 << overlay as u32),
+            };
+            let parts = Parts {
+                rules: Rules::VARIANTS[r],
+                operational,
+                overlays,
+                cycle_pending: matches!(operational, ConnectionStatus::Pending),
+            };
+            let Ok(state) = index_of(parts) else {
+                panic!("a representative connection is a valid state");
+            };
+            table[r][s] = Connection { state };
+            s += 1;
+        }
+        r += 1;
+    }
+    table
+};
 
 /// The serialized form of a [`Connection`], checked on the way in.
 #[derive(Serialize, Deserialize)]
@@ -80,11 +128,11 @@ impl TryFrom<ConnectionParts> for Connection {
 impl From<Connection> for ConnectionParts {
     fn from(c: Connection) -> Self {
         Self {
-            rules: c.rules,
-            operational_status: c.operational,
+            rules: c.rules(),
+            operational_status: c.operational_status(),
             is_active: c.is_active(),
             company_active: c.is_company_active(),
-            cycle_pending: Some(c.cycle_pending),
+            cycle_pending: Some(c.is_cycle_pending()),
         }
     }
 }
@@ -101,11 +149,36 @@ impl Connection {
     /// ```
     #[must_use]
     pub const fn new(rules: Rules) -> Self {
-        Self {
-            rules,
-            operational: ConnectionStatus::Pending,
-            overlays: EnumSet::empty(),
-            cycle_pending: true,
+        SHOWING[rules as usize][ConnectionStatus::Pending as usize]
+    }
+
+    /// The facts of this connection's state.
+    #[inline]
+    const fn facts(&self) -> &'static Facts {
+        &FACTS[self.state as usize]
+    }
+
+    /// The index of this connection's state in the state table, for tables kept per state
+    /// elsewhere in the crate (the check policy's).
+    #[inline]
+    pub(crate) const fn state_index(&self) -> u8 {
+        self.state
+    }
+
+    /// The connection in the state at `index`, for building tables kept per state: every
+    /// valid state for an index below [`Self::STATE_COUNT`].
+    pub(crate) const fn at_state_index(index: u8) -> Self {
+        Self { state: index }
+    }
+
+    /// The number of valid connection states, under both rule sets.
+    pub(crate) const STATE_COUNT: usize = STATE_COUNT;
+
+    /// The connection with these facts, or why it cannot exist.
+    const fn from_facts(parts: Parts) -> Result<Self, InvalidState> {
+        match index_of(parts) {
+            Ok(state) => Ok(Self { state }),
+            Err(invalid) => Err(invalid),
         }
     }
 
@@ -129,16 +202,13 @@ impl Connection {
         operational: ConnectionStatus,
         overlays: EnumSet<ConnectionOverlay>,
     ) -> Result<Self, InvalidState> {
-        if operational.is_operational() {
-            Ok(Self {
-                rules,
-                operational,
-                overlays,
-                cycle_pending: matches!(operational, ConnectionStatus::Pending),
-            })
-        } else {
-            Err(InvalidState::ConnectionOverlay(operational))
-        }
+        Self::from_facts(Parts {
+            rules,
+            operational,
+            // The set's bits never exceed its two overlays (`EnumSet::from_bits` masks them).
+            overlays: overlays.bits() as u8,
+            cycle_pending: matches!(operational, ConnectionStatus::Pending),
+        })
     }
 
     /// A representative connection showing `status`: an operational status as itself (no
@@ -152,50 +222,41 @@ impl Connection {
     /// ```
     #[must_use]
     pub const fn showing(rules: Rules, status: ConnectionStatus) -> Self {
-        let (operational, overlays) = match ConnectionOverlay::of(status) {
-            None => (status, EnumSet::empty()),
-            Some(overlay) => (
-                ConnectionStatus::Connected,
-                EnumSet::from_bits(1 << overlay as u32),
-            ),
-        };
-        Self {
-            rules,
-            operational,
-            overlays,
-            cycle_pending: matches!(operational, ConnectionStatus::Pending),
-        }
+        SHOWING[rules as usize][status as usize]
     }
 
     /// The status the API shows: the highest overlay raised, else the operational status
     /// ([`ConnectionOverlay::visible`]).
     #[must_use]
-    pub fn status(&self) -> ConnectionStatus {
-        ConnectionOverlay::visible(self.operational, self.overlays)
+    #[inline]
+    pub const fn status(&self) -> ConnectionStatus {
+        self.facts().status
     }
 
     /// The operational status held underneath the overlays (never an overlay itself).
     #[must_use]
+    #[inline]
     pub const fn operational_status(&self) -> ConnectionStatus {
-        self.operational
+        self.facts().parts.operational
     }
 
     /// The overlays raised.
     #[must_use]
+    #[inline]
     pub const fn overlays(&self) -> EnumSet<ConnectionOverlay> {
-        self.overlays
+        EnumSet::from_bits(self.facts().parts.overlays as u64)
     }
 
     /// The connection's `isActive` flag: `DEACTIVATED` is not raised.
     #[must_use]
     pub fn is_active(&self) -> bool {
-        !self.overlays.contains(ConnectionOverlay::Deactivated)
+        !self.overlays().contains(ConnectionOverlay::Deactivated)
     }
 
     /// Whether the parent company is active: `COMPANY_INACTIVE` is not raised.
     #[must_use]
     pub fn is_company_active(&self) -> bool {
-        !self.overlays.contains(ConnectionOverlay::CompanyInactive)
+        !self.overlays().contains(ConnectionOverlay::CompanyInactive)
     }
 
     /// Whether a fresh collection cycle has started and its first check has not run yet: set
@@ -203,8 +264,9 @@ impl Connection {
     /// cycle begins"), cleared by any check outcome. While set, the connection's next check
     /// is due at once.
     #[must_use]
+    #[inline]
     pub const fn is_cycle_pending(&self) -> bool {
-        self.cycle_pending
+        self.facts().parts.cycle_pending
     }
 
     /// The same connection with the fresh-cycle flag set to `pending`, for rebuilding one
@@ -223,36 +285,68 @@ impl Connection {
     /// # Errors
     /// [`InvalidState::PendingWithoutFreshCycle`] for `pending == false` on a `PENDING`
     /// connection.
-    pub const fn with_cycle_pending(mut self, pending: bool) -> Result<Self, InvalidState> {
-        if !pending && matches!(self.operational, ConnectionStatus::Pending) {
-            return Err(InvalidState::PendingWithoutFreshCycle);
-        }
-        self.cycle_pending = pending;
-        Ok(self)
+    pub const fn with_cycle_pending(self, pending: bool) -> Result<Self, InvalidState> {
+        let mut parts = self.facts().parts;
+        parts.cycle_pending = pending;
+        Self::from_facts(parts)
     }
 
     /// The rule set this connection follows.
     #[must_use]
+    #[inline]
     pub const fn rules(&self) -> Rules {
-        self.rules
+        self.facts().parts.rules
     }
 
     /// Applies `event`. See [`Machine::apply`].
     ///
+    /// One lookup in the state table computed at compile time: the outcome of `event` in
+    /// this connection's state, precomputed for every valid state and event.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::{Connection, ConnectionEvent as E, ConnectionStatus as S, Rules};
+    /// let mut conn = Connection::new(Rules::Operational);
+    /// let t = conn.apply(E::ProviderUnavailable)?;
+    /// assert_eq!((t.from, t.to), (S::Pending, S::WebsiteDown));
+    /// let err = conn.apply(E::CredentialsUpdated).unwrap_err();
+    /// assert_eq!(err.from, S::WebsiteDown);
+    /// assert!(err.allowed.contains(E::ProviderBackOnline));
+    /// # Ok::<(), nectar_lifecycle_core::ConnectionRejected>(())
+    /// ```
+    ///
     /// # Errors
     /// [`ConnectionRejected`] when the rule set does not allow `event` from the visible
     /// status; the connection is unchanged.
+    #[inline]
     pub fn apply(
         &mut self,
         event: ConnectionEvent,
     ) -> Result<Transition<ConnectionStatus, ConnectionEvent>, ConnectionRejected> {
-        Machine::apply(self, event)
+        let facts = self.facts();
+        let step = STEPS[self.state as usize][event as usize];
+        match step.provenance {
+            Some(provenance) => {
+                self.state = step.next;
+                Ok(Transition {
+                    from: facts.status,
+                    event,
+                    to: step.to,
+                    provenance,
+                })
+            }
+            None => Err(TransitionRejected {
+                from: facts.status,
+                event,
+                allowed: facts.allowed,
+            }),
+        }
     }
 
     /// Every event the connection accepts now.
     #[must_use]
-    pub fn allowed_events(&self) -> EnumSet<ConnectionEvent> {
-        Machine::allowed_events(self)
+    #[inline]
+    pub const fn allowed_events(&self) -> EnumSet<ConnectionEvent> {
+        self.facts().allowed
     }
 
     /// Every valid connection state under `rules`: each operational status with each set of
@@ -265,16 +359,11 @@ impl Connection {
     /// assert_eq!(Connection::all_states(Rules::Operational).count(), 11 * 4 * 2 - 4);
     /// ```
     pub fn all_states(rules: Rules) -> impl Iterator<Item = Self> + Clone {
-        let overlay_sets = 1u64 << ConnectionOverlay::ALL.len();
-        ConnectionStatus::ALL.iter().flat_map(move |&operational| {
-            (0..overlay_sets).flat_map(move |bits| {
-                [false, true].into_iter().filter_map(move |pending| {
-                    Self::from_parts(rules, operational, EnumSet::from_bits(bits))
-                        .and_then(|c| c.with_cycle_pending(pending))
-                        .ok()
-                })
-            })
-        })
+        // The state indices follow the order of the facts, rules first.
+        (0..STATE_COUNT)
+            .filter_map(|state| u8::try_from(state).ok())
+            .map(|state| Self { state })
+            .filter(move |c| c.rules() == rules)
     }
 
     /// Every edge `rules` allow between visible statuses, with its provenance, sorted by
@@ -299,40 +388,39 @@ impl sealed::Hooks for Connection {
     type Event = ConnectionEvent;
     type Overlay = ConnectionOverlay;
 
+    /// The state change the state table was computed from ([`advance`]), for the trait;
+    /// `apply` reads the table instead (a test checks that the two agree).
     fn enter(
         &mut self,
         event: ConnectionEvent,
         target: Target<ConnectionStatus, ConnectionOverlay>,
         _: sealed::Token,
     ) {
-        match target {
-            Target::Status(to) => {
-                self.operational = to;
-                // A check ran: the cycle's first check is done.
-                if matches!(event.origin(), EventOrigin::Check) {
-                    self.cycle_pending = false;
-                }
-            }
-            Target::Overlay(OverlayChange::Raise(overlay)) => self.overlays.insert(overlay),
-            Target::Overlay(OverlayChange::Lift(overlay)) => {
-                self.overlays.remove(overlay);
-                // Lifting an overlay resumes collection with a fresh cycle.
-                self.cycle_pending = true;
-            }
+        // The table checks at compile time that every allowed event leads to a valid state.
+        if let Ok(next) = Self::from_facts(advance(self.facts().parts, event, target)) {
+            *self = next;
         }
     }
 }
 
 impl Machine for Connection {
+    #[inline]
     fn status(&self) -> ConnectionStatus {
         Connection::status(self)
     }
 
     fn rule(&self, event: ConnectionEvent) -> Option<ConnectionRule> {
-        connection_rule(self.rules, self.status(), event)
+        connection_rule(self.rules(), self.status(), event)
     }
 
+    #[inline]
     fn allowed_events(&self) -> EnumSet<ConnectionEvent> {
-        connection_allowed(self.rules, self.status())
+        Connection::allowed_events(self)
+    }
+
+    /// One lookup in the state table ([`Connection::apply`]).
+    #[inline]
+    fn apply(&mut self, event: ConnectionEvent) -> Applied<ConnectionStatus, ConnectionEvent> {
+        Connection::apply(self, event)
     }
 }

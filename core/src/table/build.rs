@@ -160,22 +160,9 @@ const fn row_bits<S: Copy, O: Copy, const N: usize>(row: &[Option<Rule<S, O>>; N
     bits
 }
 
-/// The bit set of events allowed from each visible status, per rule set: `allowed_events` and
-/// the `allowed` field of a rejection are one lookup, not a scan of the row.
-static CONNECTION_ALLOWED: [[u64; ConnectionStatus::COUNT]; Rules::COUNT] = {
-    let mut bits = [[0u64; ConnectionStatus::COUNT]; Rules::COUNT];
-    let mut r = 0;
-    while r < Rules::COUNT {
-        let mut s = 0;
-        while s < ConnectionStatus::COUNT {
-            bits[r][s] = row_bits(&CONNECTION_CELLS[r][s]);
-            s += 1;
-        }
-        r += 1;
-    }
-    bits
-};
-
+/// The bit set of events allowed from each account status: `allowed_events` and the
+/// `allowed` field of a rejection are one lookup, not a scan of the row. (A connection's are
+/// in its state table, `machine::state_table`.)
 static ACCOUNT_ALLOWED: [u64; AccountStatus::COUNT] = {
     let mut bits = [0u64; AccountStatus::COUNT];
     let mut s = 0;
@@ -186,9 +173,19 @@ static ACCOUNT_ALLOWED: [u64; AccountStatus::COUNT] = {
     bits
 };
 
-/// The events allowed from `from` under `rules`.
-pub(crate) fn connection_allowed(rules: Rules, from: ConnectionStatus) -> EnumSet<ConnectionEvent> {
-    EnumSet::from_bits(CONNECTION_ALLOWED[rules as usize][from as usize])
+/// The table's answer for a connection showing `from` when `event` happens, in a `const`
+/// context: the machine's state table is built from it at compile time.
+pub(crate) const fn connection_cell_at(
+    rules: Rules,
+    from: ConnectionStatus,
+    event: ConnectionEvent,
+) -> Option<ConnectionRule> {
+    CONNECTION_CELLS[rules as usize][from as usize][event as usize]
+}
+
+/// The bits of the events allowed from `from` under `rules`, in a `const` context.
+pub(crate) const fn connection_allowed_bits(rules: Rules, from: ConnectionStatus) -> u64 {
+    row_bits(&CONNECTION_CELLS[rules as usize][from as usize])
 }
 
 /// The events allowed from account status `from`.

@@ -25,7 +25,9 @@ mod inference;
 mod provenance;
 mod rule;
 
-pub(crate) use build::{account_allowed, connection_allowed, resuming_action};
+pub(crate) use build::{
+    account_allowed, connection_allowed_bits, connection_cell_at, resuming_action,
+};
 pub use build::{account_rule, connection_edge, connection_rule};
 pub use diagram::DIAGRAM;
 pub use provenance::{Inference, Provenance};

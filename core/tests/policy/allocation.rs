@@ -85,3 +85,23 @@ fn policies_and_remediation_allocate_nothing() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn the_weekly_arithmetic_allocates_nothing_at_the_edges_of_time() {
+    let conn = Connection::showing(Rules::Operational, ConnectionStatus::Connected);
+    let edges = [Timestamp::MIN, Timestamp::UNIX_EPOCH, Timestamp::MAX];
+    let n = allocations(|| {
+        for last in edges {
+            std::hint::black_box(weekly_retry(ConnectionStatus::Connected, last));
+            for now in edges {
+                std::hint::black_box(next_check_due(&conn, Some(last), now));
+            }
+        }
+    });
+    assert_eq!(n, 0);
+    // The end of time saturates rather than failing.
+    assert_eq!(
+        weekly_retry(ConnectionStatus::Connected, Timestamp::MAX),
+        Some(Timestamp::MAX)
+    );
+}
