@@ -4,6 +4,34 @@
 //! [`artifacts`] lists every generated file with what it must hold; `cargo xtask generate`
 //! writes them and `cargo xtask check` fails when one is stale. Each generated file says it
 //! is generated and names [`GENERATE`].
+//!
+//! # The SPIN comparison
+//!
+//! Among the generated files are two Promela models of one connection,
+//! `docs/promela/connection-documented.pml` and `docs/promela/connection-operational.pml`
+//! ([`promela`]): the transition table's cells as guarded commands, the overlays, their
+//! history and the fresh-cycle flag written in Promela, the stateright model's invariants as
+//! assertions. The test `cargo test -p xtask --test spin` checks each with SPIN
+//! (`spin -o3 -a`, pan built with `gcc -O0 -DSAFETY -DNOREDUCE`, `./pan -m100000 -w16`) and
+//! compares with `nectar_lifecycle_models::check_connection` on the same model: the same
+//! number of states (68 under the documented rules, 84 under the operational rules) and of
+//! steps (pan's transitions, stateright's generated states: 140 and 266), the same visible
+//! statuses reached (under the documented rules both miss
+//! `ADDITIONAL_CREDENTIALS_NEEDED` and `URL_INACCESSIBLE`), the same table edges never taken
+//! (9 under the documented rules, none under the operational rules), and no assertion
+//! failing; a broken variant of the model shows each assertion can fail. SPIN must be
+//! installed (Debian package `spin`): the test fails without it. `bash scripts/spin-check.sh`
+//! installs it when missing, runs SPIN on the generated models alone and prints pan's
+//! figures. `docs/promela/README.md` explains the encoding and the figures.
+//!
+//! The system model is generated too (`docs/promela/system-CxK.pml`, [`promela::system`]),
+//! for 1 connection x 1 account, 1 x 2 and 2 connections x 0: the tables' cells, the event
+//! facts and the scheduler's policy (`next_check_due` in the week abstraction,
+//! `Scheduled::collection`) as data from the core; the overlays, following the parent, the
+//! scheduler's and the company's steps and the monitors in Promela. The same test compares
+//! 1 x 2 and 2 x 0 with `nectar_lifecycle_models::check_system` on the unreduced model (SPIN
+//! has no symmetry reduction): 203,520 and 16,200 states, 1,094,657 and 91,261 steps, the
+//! same statuses reached and table edges taken (all of them), no assertion failing.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,6 +41,8 @@ use nectar_lifecycle_core::render::{
     Diagram, Format, TABLE_LEGEND, account_table, connection_table, inferred_edges, status_table,
 };
 use nectar_lifecycle_core::{Enumerated, Rules};
+
+pub mod promela;
 
 /// The command that regenerates every generated file.
 pub const GENERATE: &str = "cargo xtask generate";
@@ -168,6 +198,18 @@ pub fn artifacts() -> Vec<Artifact> {
         out.push(Artifact::whole(
             path,
             diagram_file(diagram, Format::Mermaid),
+        ));
+    }
+    for &rules in Rules::ALL {
+        out.push(Artifact::whole(
+            promela::path(rules),
+            promela::connection_model(rules, NOTICE),
+        ));
+    }
+    for (connections, accounts) in promela::system::GENERATED {
+        out.push(Artifact::whole(
+            promela::system::path(connections, accounts),
+            promela::system::model(connections, accounts, NOTICE),
         ));
     }
     out.push(Artifact {
