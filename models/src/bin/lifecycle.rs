@@ -1,24 +1,33 @@
 //! `cargo lifecycle <command>`: model checking, the Stateright Explorer, and a scaling row.
 //!
 //! ```text
-//! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry]
+//! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
 //! cargo lifecycle explore [--model documented|operational|system|delivery] [--addr 127.0.0.1:3000]
-//! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]
+//! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]
 //! ```
+//!
+//! `check` without `--connections`/`--accounts` runs the default system models (1 x 2 and
+//! 2 x 1); with either, the one system model they name. `--threads 2`, the default, runs
+//! the delivery model on a second thread beside the others (measured the fastest on the
+//! 2-core machine, see the README); with `--stateright-threads` it instead gives
+//! stateright two threads for the delivery model; `--threads 1` runs everything in turn. `scale` prints one row of the
+//! README's table: the one exploration `check` runs (or, with `--stateright`, stateright's
+//! checker alone, for comparison), and the process's peak resident memory.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use nectar_lifecycle_core::Rules;
 use nectar_lifecycle_models::{
-    ConnectionModel, DeliveryModel, Symmetry, SystemModel, check_all, findings,
+    ConnectionModel, DeliveryModel, MAX_ACCOUNTS, MAX_CONNECTIONS, Symmetry, SystemModel, Threads,
+    check_all, check_system_reporting, default_systems, findings,
 };
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
-  lifecycle check [--connections C] [--accounts K] [--no-symmetry]
+  lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
   lifecycle explore [--model documented|operational|system|delivery] [--addr HOST:PORT]
-  lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header]";
+  lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]";
 
 /// Flags as `--name value` pairs (and bare `--name` switches).
 struct Args(Vec<String>);
@@ -70,9 +79,17 @@ fn main() -> ExitCode {
 }
 
 fn system_from(args: &Args) -> Result<SystemModel, String> {
+    let connections = args.number("--connections", 1)?;
+    let accounts = args.number("--accounts", 3)?;
+    if !(1..=MAX_CONNECTIONS).contains(&connections) || accounts > MAX_ACCOUNTS {
+        return Err(format!(
+            "the system model takes 1 to {MAX_CONNECTIONS} connections and 0 to \
+             {MAX_ACCOUNTS} accounts per connection, got {connections} x {accounts}"
+        ));
+    }
     Ok(SystemModel {
-        connections: args.number("--connections", 1)?.max(1),
-        accounts: args.number("--accounts", 3)?,
+        connections,
+        accounts,
         symmetry: if args.switch("--no-symmetry") {
             Symmetry::Unreduced
         } else {
@@ -83,8 +100,28 @@ fn system_from(args: &Args) -> Result<SystemModel, String> {
 }
 
 fn check(args: &Args) -> Result<bool, String> {
+    let systems = if args.value("--connections").is_some() || args.value("--accounts").is_some() {
+        vec![system_from(args)?]
+    } else {
+        default_systems()
+            .into_iter()
+            .map(|m| SystemModel {
+                symmetry: system_from(args).map_or(m.symmetry, |s| s.symmetry),
+                ..m
+            })
+            .collect()
+    };
+    let threads = match (
+        args.number("--threads", 2)?,
+        args.switch("--stateright-threads"),
+    ) {
+        (1, _) => Threads::One,
+        (2, false) => Threads::Two,
+        (2, true) => Threads::TwoForStateright,
+        (n, _) => return Err(format!("--threads expects 1 or 2, got {n}")),
+    };
     let start = Instant::now();
-    let reports = check_all(system_from(args)?, DeliveryModel::default());
+    let reports = check_all(&systems, DeliveryModel::default(), threads);
     for r in &reports {
         println!("{r}");
     }
@@ -138,22 +175,67 @@ fn explore(args: &Args) -> Result<bool, String> {
 fn scale(args: &Args) -> Result<bool, String> {
     let model = system_from(args)?;
     let start = Instant::now();
-    let checker = model.checker().threads(1).spawn_bfs().join();
+    let (how, unique, generated, passed) = if args.switch("--stateright") {
+        let threads = args.number("--checker-threads", 1)?.max(1);
+        let checker = model.checker().threads(threads).spawn_bfs().join();
+        let passed = model
+            .properties()
+            .iter()
+            .all(|p| checker.discovery(p.name).is_none());
+        (
+            format!("stateright, {threads} thread(s)"),
+            checker.unique_state_count(),
+            checker.state_count(),
+            passed,
+        )
+    } else {
+        let report = check_system_reporting(model, &mut |states| {
+            eprintln!(
+                "{states} states found after {:.1} s, peak memory {}",
+                start.elapsed().as_secs_f64(),
+                peak_memory().unwrap_or_else(|| "?".to_owned())
+            );
+        });
+        if let Some(why) = &report.incomplete {
+            return Err(why.clone());
+        }
+        (
+            "one exploration".to_owned(),
+            report.unique_states,
+            report.states,
+            report.passes(),
+        )
+    };
+    let seconds = start.elapsed().as_secs_f64();
     if !args.switch("--no-header") {
-        println!("| connections | accounts | symmetry | unique states | states | seconds |");
-        println!("| --- | --- | --- | --- | --- | --- |");
+        println!(
+            "| connections | accounts | symmetry | checker | unique states | states | seconds | unique states / s | peak memory | verdict |"
+        );
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     }
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a rate shown to the nearest state"
+    )]
+    let rate = unique as f64 / seconds.max(f64::EPSILON);
     println!(
-        "| {} | {} | {} | {} | {} | {:.2} |",
+        "| {} | {} | {} | {how} | {unique} | {generated} | {seconds:.2} | {rate:.0} | {} | {} |",
         model.connections,
         model.accounts,
         match model.symmetry {
             Symmetry::Reduced => "reduced",
             Symmetry::Unreduced => "unreduced",
         },
-        checker.unique_state_count(),
-        checker.state_count(),
-        start.elapsed().as_secs_f64()
+        peak_memory().unwrap_or_else(|| "?".to_owned()),
+        if passed { "pass" } else { "FAIL" },
     );
-    Ok(true)
+    Ok(passed)
+}
+
+/// The process's peak resident memory so far (`VmHWM`, Linux), e.g. `"128 MB"`.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{} MB", kb / 1024))
 }

@@ -4,4 +4,5 @@
 mod broken_variants;
 mod delivery;
 mod explorer;
+mod explorers;
 mod verdicts;
