@@ -124,17 +124,22 @@ pub struct Graph<K> {
 pub(crate) struct Fold(u64);
 
 /// The set of edges the steps took. The steps log an edge at every move, nearly always one
-/// already in the set, so a small direct-mapped cache of edges seen answers first.
+/// already in the set, so a direct-mapped cache of edges seen answers first, one place per
+/// machine, source, event and target (for up to 32 statuses and events; the few edges
+/// that differ only in their provenance share a place).
 pub(crate) struct EdgeSet {
     set: HashSet<StepEdge, BuildHasherDefault<Fold>>,
     recent: Vec<Option<StepEdge>>,
 }
 
+/// Places in the [`EdgeSet`]'s cache.
+const RECENT: usize = 2 * 32 * 32 * 32;
+
 impl Default for EdgeSet {
     fn default() -> Self {
         Self {
             set: HashSet::default(),
-            recent: vec![None; 1024],
+            recent: vec![None; RECENT],
         }
     }
 }
@@ -143,9 +148,11 @@ impl EdgeSet {
     /// Adds `edge`.
     pub(crate) fn insert(&mut self, edge: StepEdge) {
         let place = match edge {
-            StepEdge::Connection(t) => t.event.index() * 32 + t.from.index(),
-            StepEdge::Account(t) => 512 + t.event.index() * 32 + t.from.index(),
-        } % 1024;
+            StepEdge::Connection(t) => (t.from.index() * 32 + t.event.index()) * 32 + t.to.index(),
+            StepEdge::Account(t) => {
+                RECENT / 2 + (t.from.index() * 32 + t.event.index()) * 32 + t.to.index()
+            }
+        } % RECENT;
         if let Some(seen) = self.recent.get_mut(place) {
             if *seen == Some(edge) {
                 return;

@@ -17,8 +17,10 @@
 //! recoverability by reverse reachability on the recorded graph. The connection models are
 //! explored with their stateright `actions` and `next_state` ([`graph::Plain`]); the system
 //! model, whose state is plain fixed-size data ([`SystemState`]), is explored packed, one
-//! `u128` per state, with the symmetry of accounts within a connection and of connections
-//! within the company folded ([`packed::SystemExplorer`]). The tests check the explorers
+//! `u64` per state, with the symmetry of accounts within a connection and of connections
+//! within the company folded ([`packed::SystemExplorer`]), or, with one connection, one
+//! 96-bit code per state and no table of connection states ([`packed::SingleExplorer`]).
+//! The tests check the explorers
 //! against stateright's own checker, state count by state count. stateright runs the
 //! delivery model, and serves every model in its Explorer.
 //!
@@ -51,7 +53,7 @@ use stateright::{Checker, Model};
 pub use connection::{ConnectionBug, ConnectionModel, ConnectionState};
 pub use delivery::{DeliveryAction, DeliveryBounds, DeliveryBug, DeliveryModel, DeliveryState};
 pub use graph::{Graph, Observed};
-pub use packed::SystemExplorer;
+pub use packed::{SingleExplorer, SystemExplorer};
 pub use system::{
     CompanyStatus, ConnectionSlot, MAX_ACCOUNTS, MAX_CONNECTIONS, Symmetry, SystemAction,
     SystemBug, SystemModel, SystemState,
@@ -502,7 +504,8 @@ pub fn check_connection(model: ConnectionModel) -> ModelReport {
     check(model)
 }
 
-/// Checks model 3: the system, explored packed ([`SystemExplorer`]).
+/// Checks model 3: the system, explored packed ([`SystemExplorer`], or [`SingleExplorer`]
+/// with one connection).
 ///
 /// ```
 /// use nectar_lifecycle_models::{SystemModel, check_system};
@@ -521,10 +524,19 @@ pub fn check_system(model: SystemModel) -> ModelReport {
 /// states explored (for long manual runs).
 #[must_use]
 pub fn check_system_reporting(model: SystemModel, progress: &mut dyn FnMut(usize)) -> ModelReport {
-    let mut explorer = SystemExplorer::new(&model);
+    if model.initial().connections().len() == 1 {
+        return report(
+            model.name(),
+            &mut SingleExplorer::new(&model),
+            &system::PROPERTIES,
+            &model.statuses(),
+            model.table_edges(),
+            progress,
+        );
+    }
     report(
         model.name(),
-        &mut explorer,
+        &mut SystemExplorer::new(&model),
         &system::PROPERTIES,
         &model.statuses(),
         model.table_edges(),

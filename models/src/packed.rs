@@ -1,4 +1,5 @@
-//! The system model's packed exploration: a state is one `u64`.
+//! The system model's packed exploration: a state is one `u64` ([`SystemExplorer`]), or,
+//! with one connection, one 96-bit code ([`SingleExplorer`]).
 //!
 //! Connections interact only through the week (`Tick` resets every connection) and the
 //! company (its change reaches every connection); everything else one actor does changes
@@ -27,6 +28,11 @@
 //! stateright's). It relies on one fact, checked on every connection state numbered: after
 //! a step, the accounts of the connections the step did not touch already follow their
 //! parent, so settling them changes nothing ([`ExploreError::Unsettled`] otherwise).
+//!
+//! With one connection nearly every system state holds a connection state of its own, so
+//! memoising gains nothing and numbering costs a second table lookup per successor:
+//! [`SingleExplorer`] keys a state by its connection state's code itself (with the flags
+//! and the company bit) and applies each step to the connection state decoded from it.
 
 use crate::graph::{EdgeSet, Explorable, ExploreError, Interner};
 use crate::system::{
@@ -34,6 +40,7 @@ use crate::system::{
     Violations, slot_faults,
 };
 use crate::{Analysed, Shown, StepEdge, Symmetry};
+use nectar_lifecycle_core::{AccountStatus, ConnectionStatus, Enumerated};
 
 /// The bit above the monitors' flags.
 const COMPANY_BIT: u32 = 5;
@@ -83,7 +90,7 @@ pub struct SystemExplorer<'a> {
     /// Bits per connection number.
     slot_bits: u32,
     per_connection: Vec<SystemAction>,
-    statuses: Vec<Shown>,
+    statuses: ShownBits,
     /// The connection states met, by [`ConnectionSlot::code`].
     slots: Interner<u128>,
     /// Accounts per connection.
@@ -114,6 +121,59 @@ const fn company_index(company: CompanyStatus) -> usize {
     }
 }
 
+/// The company's other status: where its change leads.
+const fn toggled(company: CompanyStatus) -> CompanyStatus {
+    match company {
+        CompanyStatus::Active => CompanyStatus::Inactive,
+        CompanyStatus::Inactive => CompanyStatus::Active,
+    }
+}
+
+/// The bit of each visible status in the list of statuses reported.
+struct ShownBits {
+    /// By [`ConnectionStatus`] index.
+    connection: Vec<u64>,
+    /// By [`AccountStatus`] index.
+    account: Vec<u64>,
+}
+
+impl ShownBits {
+    fn new(statuses: &[Shown]) -> Self {
+        let bit = |status: Shown| {
+            statuses
+                .iter()
+                .position(|s| *s == status)
+                .and_then(|i| 1u64.checked_shl(u32::try_from(i).ok()?))
+                .unwrap_or(0)
+        };
+        Self {
+            connection: ConnectionStatus::ALL
+                .iter()
+                .map(|&s| bit(Shown::Connection(s)))
+                .collect(),
+            account: AccountStatus::ALL
+                .iter()
+                .map(|&s| bit(Shown::Account(s)))
+                .collect(),
+        }
+    }
+
+    /// The statuses `slot` shows, as bits.
+    fn of(&self, slot: &ConnectionSlot) -> u64 {
+        let connection = self.connection.get(slot.connection.status().index());
+        slot.accounts()
+            .iter()
+            .fold(connection.copied().unwrap_or(0), |b, a| {
+                b | self.account.get(a.status().index()).copied().unwrap_or(0)
+            })
+    }
+}
+
+/// Whether `slot` shows `CONNECTED`.
+fn connected(slot: &ConnectionSlot) -> bool {
+    slot.connection.status() == ConnectionStatus::Connected
+}
+
 impl<'a> SystemExplorer<'a> {
     /// The explorer for `model` (its connections taken in `1..=MAX_CONNECTIONS`).
     #[must_use]
@@ -125,7 +185,7 @@ impl<'a> SystemExplorer<'a> {
             connections,
             slot_bits: slot_bits.min(32),
             per_connection: model.connection_actions(),
-            statuses: model.statuses(),
+            statuses: ShownBits::new(&model.statuses()),
             slots: Interner::new(),
             accounts: model.accounts.min(crate::MAX_ACCOUNTS),
             local: Vec::new(),
@@ -172,24 +232,13 @@ impl<'a> SystemExplorer<'a> {
             if settled != slot {
                 return Err(ExploreError::Unsettled);
             }
-            let shown = |status: Shown| {
-                self.statuses
-                    .iter()
-                    .position(|s| *s == status)
-                    .map_or(0, |i| 1u64 << i)
-            };
-            let shows = slot.accounts().iter().fold(
-                shown(Shown::Connection(slot.connection.status())),
-                |b, a| b | shown(Shown::Account(a.status())),
-            );
             self.bits.push(SlotBits {
                 faults: [
                     slot_faults(CompanyStatus::Active, &slot),
                     slot_faults(CompanyStatus::Inactive, &slot),
                 ],
-                shows,
-                connected: slot.connection.status()
-                    == nectar_lifecycle_core::ConnectionStatus::Connected,
+                shows: self.statuses.of(&slot),
+                connected: connected(&slot),
             });
             self.local.push((UNKNOWN, 0));
             self.tick.push(UNKNOWN);
@@ -441,10 +490,7 @@ impl Explorable for SystemExplorer<'_> {
             }
         }
         // The company's change: the last ordinal.
-        let company = match parts.company {
-            CompanyStatus::Active => CompanyStatus::Inactive,
-            CompanyStatus::Inactive => CompanyStatus::Active,
-        };
+        let company = toggled(parts.company);
         let mut ids = parts.ids;
         let mut possible = true;
         for p in 0..self.connections {
@@ -498,6 +544,211 @@ impl Explorable for SystemExplorer<'_> {
         let parts = self.unpack(*key);
         self.used(&parts)
             .all(|id| self.bits.get(id as usize).is_some_and(|b| b.connected))
+    }
+
+    fn exercised(&self) -> Vec<StepEdge> {
+        self.edges.sorted()
+    }
+}
+
+/// Where a [`SingleExplorer`] state keeps the monitors' flags.
+const FLAGS_AT: u32 = 76;
+/// Where a [`SingleExplorer`] state keeps the company bit.
+const COMPANY_AT: u32 = 81;
+/// The connection state's code in a [`SingleExplorer`] state.
+const SLOT_MASK: u128 = (1 << FLAGS_AT) - 1;
+
+/// A [`SingleExplorer`] state, 82 bits, in three words: a place of the explorer's table
+/// (the state and its number) takes 16 bytes, four to a cache line, where a `u128` with
+/// its number would take 32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingleKey([u32; 3]);
+
+impl SingleKey {
+    /// The low 96 bits of `code`.
+    const fn new(code: u128) -> Self {
+        Self([code as u32, (code >> 32) as u32, (code >> 64) as u32])
+    }
+
+    /// The code as one integer.
+    const fn wide(self) -> u128 {
+        let [a, b, c] = self.0;
+        a as u128 | (b as u128) << 32 | (c as u128) << 64
+    }
+}
+
+impl std::hash::Hash for SingleKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c] = self.0;
+        state.write_u64(u64::from(a) | u64::from(b) << 32);
+        state.write_u32(c);
+    }
+}
+
+/// The system model's state space with one connection, packed without a table of
+/// connection states: a state is its connection state's code ([`ConnectionSlot::code`],
+/// bits 0..76), the monitors' flags (bits 76..81) and the company bit (bit 81).
+///
+/// With one connection nearly every system state holds a connection state of its own, so
+/// the numbering and memoising of [`SystemExplorer`] would only add a lookup per successor:
+/// this explorer applies each step to the connection state decoded from the key, with the
+/// same steps in the same order (the same graph, state for state). It relies on the code
+/// being one to one, which [`SystemExplorer`] checks on every connection state it numbers
+/// (and the tests compare both with stateright's counts); a key that does not decode stops
+/// the exploration with [`ExploreError::Unsettled`].
+///
+/// ```
+/// use nectar_lifecycle_models::{Graph, SystemModel, packed::SingleExplorer};
+///
+/// let model = SystemModel { connections: 1, accounts: 1, ..SystemModel::default() };
+/// let graph = Graph::explore(&mut SingleExplorer::new(&model))?;
+/// assert_eq!(graph.states.len(), 6_000);
+/// assert_eq!(graph.unrecoverable, 0);
+/// # Ok::<(), nectar_lifecycle_models::graph::ExploreError>(())
+/// ```
+pub struct SingleExplorer<'a> {
+    model: &'a SystemModel,
+    per_connection: Vec<SystemAction>,
+    statuses: ShownBits,
+    accounts: usize,
+    edges: EdgeSet,
+    /// The last state decoded, with its connection state: the explorer asks for a
+    /// state's faults, statuses, recovery and successors one after the other.
+    last: Option<(SingleKey, ConnectionSlot)>,
+}
+
+impl<'a> SingleExplorer<'a> {
+    /// The explorer for `model`, its first connection alone.
+    #[must_use]
+    pub fn new(model: &'a SystemModel) -> Self {
+        Self {
+            model,
+            per_connection: model.connection_actions(),
+            statuses: ShownBits::new(&model.statuses()),
+            accounts: model.accounts.min(crate::MAX_ACCOUNTS),
+            edges: EdgeSet::default(),
+            last: None,
+        }
+    }
+
+    /// The connection state of `key`, if its code is one.
+    fn decode(&self, key: SingleKey) -> Option<ConnectionSlot> {
+        ConnectionSlot::from_code(key.wide() & SLOT_MASK, self.accounts)
+    }
+
+    /// [`decode`](Self::decode), remembering the last state decoded.
+    fn slot(&mut self, key: SingleKey) -> Option<ConnectionSlot> {
+        if let Some((last, slot)) = self.last
+            && last == key
+        {
+            return Some(slot);
+        }
+        let slot = self.decode(key)?;
+        self.last = Some((key, slot));
+        Some(slot)
+    }
+
+    /// The company's status and the monitors' flags of `key`.
+    fn parts(key: SingleKey) -> (CompanyStatus, u8) {
+        let wide = key.wide();
+        let company = if wide >> COMPANY_AT & 1 == 0 {
+            CompanyStatus::Active
+        } else {
+            CompanyStatus::Inactive
+        };
+        (company, (wide >> FLAGS_AT) as u8 & 0x1f)
+    }
+
+    /// The key of `slot` with `violations` under `company`.
+    fn pack(slot: &ConnectionSlot, violations: u8, company: CompanyStatus) -> SingleKey {
+        SingleKey::new(
+            slot.code()
+                | u128::from(violations & 0x1f) << FLAGS_AT
+                | (company_index(company) as u128) << COMPANY_AT,
+        )
+    }
+
+    /// The system state `key` packs.
+    fn state(&self, key: SingleKey) -> Option<SystemState> {
+        let slot = self.decode(key)?;
+        let (company, violations) = Self::parts(key);
+        Some(SystemState::from_parts(
+            company,
+            &[slot],
+            Violations::from_bits(violations),
+        ))
+    }
+}
+
+impl Explorable for SingleExplorer<'_> {
+    type Key = SingleKey;
+    type Action = SystemAction;
+
+    fn initial(&mut self) -> Result<Vec<SingleKey>, ExploreError> {
+        let state = self.model.initial();
+        let slot = state.connections().first().ok_or(ExploreError::Unsettled)?;
+        Ok(vec![Self::pack(
+            slot,
+            state.violations.bits(),
+            state.company,
+        )])
+    }
+
+    fn successors(
+        &mut self,
+        key: &SingleKey,
+        out: &mut Vec<(u32, SingleKey)>,
+    ) -> Result<(), ExploreError> {
+        let from = self.slot(*key).ok_or(ExploreError::Unsettled)?;
+        let (company, violations) = Self::parts(*key);
+        let model = self.model;
+        let edges = &mut self.edges;
+        // One step of the connection: the flags it raises are kept for its own moves only
+        // (the week and the company raise none, as in `SystemModel::step`).
+        let mut step = |ordinal: u32, action: SystemAction, due: Option<bool>| {
+            let mut log = |e| {
+                edges.insert(e);
+            };
+            let mut slot = from;
+            let mut raised = Violations::default();
+            model.act_on_slot(&mut slot, &mut raised, action, due, &mut log)?;
+            model.settle(&mut slot, &mut log);
+            let (flags, company) = match action {
+                SystemAction::Tick => (violations, company),
+                SystemAction::Company(status) => (violations, status),
+                _ => (violations | raised.bits(), company),
+            };
+            Some((ordinal, Self::pack(&slot, flags, company)))
+        };
+        out.extend(step(0, SystemAction::Tick, None));
+        let due = Some(model.connection_due(&from));
+        let mut ordinal = 1;
+        for &action in &self.per_connection {
+            out.extend(step(ordinal, action, due));
+            ordinal += 1;
+        }
+        out.extend(step(ordinal, SystemAction::Company(toggled(company)), None));
+        Ok(())
+    }
+
+    fn action(&self, key: &SingleKey, ordinal: u32) -> Option<SystemAction> {
+        let mut actions = Vec::new();
+        stateright::Model::actions(self.model, &self.state(*key)?, &mut actions);
+        actions.into_iter().nth(ordinal as usize)
+    }
+
+    fn faults(&mut self, key: &SingleKey) -> u64 {
+        let (company, violations) = Self::parts(*key);
+        let slot = self.slot(*key);
+        slot.map_or(0, |s| slot_faults(company, &s)) | u64::from(violations)
+    }
+
+    fn shows(&mut self, key: &SingleKey) -> u64 {
+        self.slot(*key).map_or(0, |s| self.statuses.of(&s))
+    }
+
+    fn recovered(&mut self, key: &SingleKey) -> bool {
+        self.slot(*key).is_some_and(|s| connected(&s))
     }
 
     fn exercised(&self) -> Vec<StepEdge> {
