@@ -581,27 +581,28 @@ pub fn check_delivery_on(model: DeliveryModel, threads: usize) -> ModelReport {
 pub enum Threads {
     /// Every model in turn, on the calling thread, stateright's checker on one thread.
     One,
-    /// The delivery model on a second thread while the lifecycle models run on the
-    /// calling one (each exploration stays single-threaded). The default of
-    /// `cargo lifecycle check`: measured faster than the others on the 2-core machine (see
-    /// the README).
+    /// Two workers share the models, each exploration single-threaded: the delivery model
+    /// first on one, the largest system model first on the other, then whatever is left,
+    /// so the two finish close together. The default of `cargo lifecycle check`: measured
+    /// faster than the others on the 2-core machine (see the README).
     Two,
     /// Every model in turn, stateright's checker for the delivery model on two threads.
     TwoForStateright,
 }
 
 /// The system models `cargo lifecycle check` runs by default, both symmetry reduced:
-/// 1 connection x 2 accounts (two accounts under one parent) and 2 connections x 1 account
-/// (two connections under one company and one week). 1 x 3 ([`SystemModel::default`])
-/// adds a third symmetric account and no new interaction, for 40 % of the 10 s budget, so
-/// it is a manual run (see the README).
+/// 1 connection x 3 accounts ([`SystemModel::default`]: several accounts under one parent)
+/// and 2 connections x 1 account (two connections under one company and one week).
+///
+/// ```
+/// let systems = nectar_lifecycle_models::default_systems();
+/// let shapes: Vec<_> = systems.iter().map(|m| (m.connections, m.accounts)).collect();
+/// assert_eq!(shapes, [(1, 3), (2, 1)]);
+/// ```
 #[must_use]
 pub fn default_systems() -> Vec<SystemModel> {
     vec![
-        SystemModel {
-            accounts: 2,
-            ..SystemModel::default()
-        },
+        SystemModel::default(),
         SystemModel {
             connections: 2,
             accounts: 1,
@@ -610,48 +611,129 @@ pub fn default_systems() -> Vec<SystemModel> {
     ]
 }
 
+/// One model to check: its report's name and scope (for a report if it cannot finish) and
+/// the check itself.
+struct Job<'a> {
+    name: String,
+    scope: Scope,
+    run: Box<dyn FnOnce() -> ModelReport + Send + 'a>,
+}
+
+impl Job<'_> {
+    /// Runs the check; a panic (a bug) becomes a failed report rather than a lost one.
+    fn report(self) -> ModelReport {
+        let Self { name, scope, run } = self;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| ModelReport::stopped(name, scope, "the check panicked".to_owned()))
+    }
+}
+
+/// Runs `jobs` on `workers` threads (at least one), each taking the next job of `order`
+/// (indices into `jobs`) when it is free; the reports come back in the order of `jobs`.
+fn run_jobs(jobs: Vec<Job<'_>>, order: &[usize], workers: usize) -> Vec<ModelReport> {
+    let names: Vec<(String, Scope)> = jobs.iter().map(|j| (j.name.clone(), j.scope)).collect();
+    let mut slots: Vec<Option<Job<'_>>> = jobs.into_iter().map(Some).collect();
+    // The queue holds the jobs in `order`, then any `order` left out, last taken first.
+    let mut queue: Vec<(usize, Job<'_>)> = Vec::new();
+    let rest: Vec<usize> = (0..slots.len()).filter(|i| !order.contains(i)).collect();
+    for &i in order.iter().chain(&rest) {
+        if let Some(job) = slots.get_mut(i).and_then(Option::take) {
+            queue.push((i, job));
+        }
+    }
+    queue.reverse();
+    let queue = std::sync::Mutex::new(queue);
+    let done = std::sync::Mutex::new(Vec::new());
+    let work = || {
+        loop {
+            let next = queue.lock().map_or(None, |mut q| q.pop());
+            let Some((i, job)) = next else { break };
+            let report = job.report();
+            if let Ok(mut done) = done.lock() {
+                done.push((i, report));
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers.max(1) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|&(i, _)| i);
+    let mut reports = done.into_iter().peekable();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, scope))| {
+            reports.next_if(|(j, _)| *j == i).map_or_else(
+                || ModelReport::stopped(name, scope, "the check did not run".to_owned()),
+                |(_, report)| report,
+            )
+        })
+        .collect()
+}
+
 /// The models `cargo lifecycle check` runs: one connection under each rule set, each of
 /// `systems` (the default is [`default_systems`]) and `delivery` (the default is
-/// [`DeliveryModel::default`]), in that order, on `threads`.
+/// [`DeliveryModel::default`]); the reports come in that order, whatever `threads`.
+///
+/// ```
+/// use nectar_lifecycle_models::{DeliveryModel, SystemModel, Threads, check_all};
+///
+/// let systems = [SystemModel { accounts: 1, ..SystemModel::default() }];
+/// let reports = check_all(&systems, DeliveryModel::default(), Threads::Two);
+/// assert_eq!(reports.len(), 4);
+/// assert_eq!(reports[2].unique_states, 6_000);
+/// assert!(reports.iter().all(|r| r.passes()));
+/// ```
 #[must_use]
 pub fn check_all(
     systems: &[SystemModel],
     delivery: DeliveryModel,
     threads: Threads,
 ) -> Vec<ModelReport> {
-    let lifecycle = || {
-        let mut reports = vec![
-            check(ConnectionModel::new(Rules::Documented)),
-            check(ConnectionModel::new(Rules::Operational)),
-        ];
-        reports.extend(systems.iter().map(|&m| check_system(m)));
-        reports
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for rules in [Rules::Documented, Rules::Operational] {
+        let model = ConnectionModel::new(rules);
+        jobs.push(Job {
+            name: model.name(),
+            scope: Scope::Lifecycle,
+            run: Box::new(move || check(model)),
+        });
+    }
+    for &model in systems {
+        jobs.push(Job {
+            name: model.name(),
+            scope: Scope::Lifecycle,
+            run: Box::new(move || check_system(model)),
+        });
+    }
+    let stateright_threads = if threads == Threads::TwoForStateright {
+        2
+    } else {
+        1
     };
-    let (mut reports, delivery) = match threads {
-        Threads::One => {
-            let reports = lifecycle();
-            (reports, check_delivery(delivery))
-        }
-        Threads::TwoForStateright => {
-            let reports = lifecycle();
-            (reports, check_delivery_on(delivery, 2))
-        }
-        Threads::Two => std::thread::scope(|scope| {
-            let other = scope.spawn(|| check_delivery(delivery));
-            let reports = lifecycle();
-            // A panic in the other thread is a bug; show it as a failed report.
-            let delivery = other.join().unwrap_or_else(|_| {
-                ModelReport::stopped(
-                    delivery.name(),
-                    Scope::Integration,
-                    "the delivery model's thread panicked".to_owned(),
-                )
-            });
-            (reports, delivery)
-        }),
-    };
-    reports.push(delivery);
-    reports
+    jobs.push(Job {
+        name: delivery.name(),
+        scope: Scope::Integration,
+        run: Box::new(move || check_delivery_on(delivery, stateright_threads)),
+    });
+    let delivery_at = jobs.len() - 1;
+    // The delivery model, then the system models by decreasing size (more connections,
+    // then more accounts), then the rest.
+    let mut by_size: Vec<usize> = (0..systems.len()).collect();
+    by_size.sort_by_key(|&i| {
+        systems
+            .get(i)
+            .map(|m| std::cmp::Reverse((m.connections, m.accounts)))
+    });
+    let order: Vec<usize> = std::iter::once(delivery_at)
+        .chain(by_size.into_iter().map(|i| i + 2))
+        .collect();
+    let workers = if threads == Threads::Two { 2 } else { 1 };
+    run_jobs(jobs, &order, workers)
 }
 
 impl ModelReport {

@@ -6,11 +6,13 @@
 //! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]
 //! ```
 //!
-//! `check` without `--connections`/`--accounts` runs the default system models (1 x 2 and
-//! 2 x 1); with either, the one system model they name. `--threads 2`, the default, runs
-//! the delivery model on a second thread beside the others (measured the fastest on the
-//! 2-core machine, see the README); with `--stateright-threads` it instead gives
-//! stateright two threads for the delivery model; `--threads 1` runs everything in turn. `scale` prints one row of the
+//! `check` without `--connections`/`--accounts` runs the default system models (1 x 3 and
+//! 2 x 1); with either, the one system model they name. `--threads 2`, the default, shares
+//! the models between two workers, the delivery model first on one and the largest system
+//! model first on the other (measured the fastest on the 2-core machine, see the README);
+//! with `--stateright-threads` it instead runs everything in turn and gives stateright two
+//! threads for the delivery model; `--threads 1` runs everything in turn. `scale` prints
+//! one row of the
 //! README's table: the one exploration `check` runs (or, with `--stateright`, stateright's
 //! checker alone, for comparison), and the process's peak resident memory.
 

@@ -119,3 +119,36 @@ fn symmetry_reduction_changes_no_verdict() {
     assert_eq!((reduced.unrecoverable, full.unrecoverable), (0, 0));
     assert!(reduced.passes() && full.passes());
 }
+
+/// `check_all` gives its reports in the same order, with the same results, whether the
+/// models share two workers or run in turn: the connection models, each system model as
+/// given, then the delivery model.
+#[test]
+fn check_all_reports_in_order_whatever_the_threads() {
+    use nectar_lifecycle_models::{DeliveryModel, Threads, check_all};
+    let systems = [
+        SystemModel {
+            accounts: 1,
+            ..SystemModel::default()
+        },
+        SystemModel {
+            connections: 2,
+            accounts: 0,
+            ..SystemModel::default()
+        },
+    ];
+    let summary = |reports: &[ModelReport]| -> Vec<(String, usize, bool)> {
+        reports
+            .iter()
+            .map(|r| (r.name.clone(), r.unique_states, r.passes()))
+            .collect()
+    };
+    let one = summary(&check_all(&systems, DeliveryModel::default(), Threads::One));
+    let two = summary(&check_all(&systems, DeliveryModel::default(), Threads::Two));
+    assert_eq!(one, two);
+    let counts: Vec<usize> = one.iter().map(|r| r.1).collect();
+    // 68 and 84 (one connection), 6,000 (1 x 1), 8,190 (2 x 0, reduced), 389,485 (delivery).
+    assert_eq!(counts, [68, 84, 6_000, 8_190, 389_485]);
+    assert!(one[4].0.starts_with("delivery"), "{:?}", one[4]);
+    assert!(one.iter().all(|r| r.2), "{one:?}");
+}
