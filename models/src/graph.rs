@@ -52,6 +52,12 @@ pub enum ExploreError {
     /// model or the encoding, caught rather than explored wrongly).
     #[error("a connection state does not pack: it does not round-trip, or is not settled")]
     Unsettled,
+    /// The memory for the explorer's tables could not be had.
+    #[error("out of memory: the {what} did not fit")]
+    OutOfMemory {
+        /// What did not fit: `"states"`, `"table places"`, `"successors"`.
+        what: &'static str,
+    },
 }
 
 /// A state space the [`Graph`] explorer can walk.
@@ -92,6 +98,11 @@ pub trait Explorable {
 
     /// Every lifecycle edge the steps explored so far took, deduplicated and sorted.
     fn exercised(&self) -> Vec<StepEdge>;
+
+    /// Whether the explorer's table should hold the states' numbers and hash bits rather
+    /// than the states themselves: half the memory for keys wider than 8 bytes, for a
+    /// second read on each state met again.
+    const INDEXED: bool = false;
 }
 
 /// No parent: an initial state.
@@ -226,6 +237,14 @@ const EMPTY: u32 = u32::MAX;
 /// place in memory (a packed system state is one `u64`: 16 bytes a place). The keys are
 /// kept in order as well, for the breadth-first walk and the paths.
 ///
+/// An [`indexed`](Self::indexed) interner's places hold a key's number and 32 bits of its
+/// hash instead (8 bytes a place, whatever the key): a lookup reads the key itself only
+/// where the hash bits agree. That is a second read for a key already met, for half the
+/// memory of a 12-byte key's places.
+///
+/// The table grows by doubling. An indexed table is rebuilt from the keys in order, the old
+/// one dropped before the new one is allocated, so the two never take memory at once.
+///
 /// At millions of states every lookup misses the cache; [`touch`](Self::touch) loads a
 /// key's place ahead, so the misses of one state's successors overlap instead of queueing.
 pub(crate) struct Interner<K> {
@@ -233,6 +252,41 @@ pub(crate) struct Interner<K> {
     pub(crate) keys: Vec<K>,
     /// `(key, number)`, `number == EMPTY` for an empty place (its key is a filler).
     table: Vec<(K, u32)>,
+    /// Indexed: `hash >> 32 << 32 | number`, `number == EMPTY` for an empty place.
+    places: Vec<u64>,
+    /// Whether the places hold numbers and hash bits, not keys.
+    indexed: bool,
+}
+
+/// Places a new table starts with.
+const FIRST_PLACES: usize = 1024;
+
+/// Makes room in `v` for `more` elements, growing it by an eighth at least (not by
+/// doubling: the explorer's largest arrays take most of the memory).
+///
+/// # Errors
+/// When the memory cannot be had.
+pub(crate) fn reserve<T>(
+    v: &mut Vec<T>,
+    more: usize,
+    what: &'static str,
+) -> Result<(), ExploreError> {
+    if v.capacity() - v.len() >= more {
+        return Ok(());
+    }
+    let extra = more.max(v.len() / 8).max(1024);
+    v.try_reserve_exact(extra)
+        .map_err(|_| ExploreError::OutOfMemory { what })
+}
+
+/// A table of `size` copies of `place`, or an error when the memory cannot be had.
+fn table_of<T: Clone>(size: usize, place: T, what: &'static str) -> Result<Vec<T>, ExploreError> {
+    let mut table = Vec::new();
+    table
+        .try_reserve_exact(size)
+        .map_err(|_| ExploreError::OutOfMemory { what })?;
+    table.resize(size, place);
+    Ok(table)
 }
 
 impl<K: Clone + Eq + Hash> Interner<K> {
@@ -240,37 +294,101 @@ impl<K: Clone + Eq + Hash> Interner<K> {
         Self {
             keys: Vec::new(),
             table: Vec::new(),
+            places: Vec::new(),
+            indexed: false,
+        }
+    }
+
+    /// An interner whose places hold numbers and hash bits (see the type's documentation).
+    pub(crate) const fn indexed() -> Self {
+        Self {
+            keys: Vec::new(),
+            table: Vec::new(),
+            places: Vec::new(),
+            indexed: true,
+        }
+    }
+
+    /// The number of places.
+    fn size(&self) -> usize {
+        if self.indexed {
+            self.places.len()
+        } else {
+            self.table.len()
         }
     }
 
     fn mask(&self) -> usize {
-        self.table.len().saturating_sub(1)
+        self.size().saturating_sub(1)
     }
 
     /// Reads `key`'s first place, to bring it into the cache; returns what it read, for
     /// the caller to fold into a [`std::hint::black_box`].
     pub(crate) fn touch(&self, key: &K) -> u32 {
         let at = hash_of(key) as usize & self.mask();
-        self.table.get(at).map_or(0, |(_, i)| *i)
+        if self.indexed {
+            self.places.get(at).map_or(0, |p| *p as u32)
+        } else {
+            self.table.get(at).map_or(0, |(_, i)| *i)
+        }
+    }
+
+    /// Where `key` is (its number) or would go (`None`), with `hash` its hash.
+    fn find(&self, key: &K, hash: u64) -> (usize, Option<u32>) {
+        let mask = self.mask();
+        let mut at = hash as usize & mask;
+        if self.indexed {
+            let tag = hash >> 32;
+            loop {
+                let Some(&place) = self.places.get(at) else {
+                    return (at, None);
+                };
+                let i = place as u32;
+                if i == EMPTY {
+                    return (at, None);
+                }
+                if place >> 32 == tag && self.keys.get(i as usize) == Some(key) {
+                    return (at, Some(i));
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        loop {
+            match self.table.get(at) {
+                Some((_, EMPTY)) | None => return (at, None),
+                Some((k, i)) if k == key => return (at, Some(*i)),
+                Some(_) => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Puts `key` (number `i`, hash `hash`) at place `at`.
+    fn put(&mut self, at: usize, key: &K, hash: u64, i: u32) {
+        if self.indexed {
+            if let Some(place) = self.places.get_mut(at) {
+                *place = hash >> 32 << 32 | u64::from(i);
+            }
+        } else if let Some(place) = self.table.get_mut(at) {
+            *place = (key.clone(), i);
+        }
     }
 
     /// The number of `key`, and whether it is new.
+    ///
+    /// # Errors
+    /// When there are more keys than numbers, or the memory for them cannot be had.
     pub(crate) fn intern(
         &mut self,
         key: K,
         what: &'static str,
     ) -> Result<(u32, bool), ExploreError> {
-        if self.table.is_empty() {
-            self.table = vec![(key.clone(), EMPTY); 1024];
+        if self.size() == 0 {
+            self.rebuild(FIRST_PLACES, &key)?;
         }
-        let mask = self.mask();
-        let mut at = hash_of(&key) as usize & mask;
-        loop {
-            match self.table.get(at) {
-                Some((_, EMPTY)) | None => break,
-                Some((k, i)) if *k == key => return Ok((*i, false)),
-                Some(_) => at = (at + 1) & mask,
-            }
+        let hash = hash_of(&key);
+        let (at, found) = self.find(&key, hash);
+        if let Some(i) = found {
+            return Ok((i, false));
         }
         let i = u32::try_from(self.keys.len())
             .ok()
@@ -279,34 +397,57 @@ impl<K: Clone + Eq + Hash> Interner<K> {
                 what,
                 limit: u64::from(EMPTY - 1),
             })?;
-        if let Some(place) = self.table.get_mut(at) {
-            *place = (key.clone(), i);
-        }
+        reserve(&mut self.keys, 1, what)?;
+        self.put(at, &key, hash, i);
         self.keys.push(key);
-        if self.keys.len() * 10 > self.table.len() * 7 {
-            self.grow();
+        if self.keys.len() * 10 > self.size() * 7 {
+            let (size, filler) = (self.size() * 2, self.keys.first().cloned());
+            if let Some(filler) = filler {
+                self.rebuild(size, &filler)?;
+            }
         }
         Ok((i, true))
     }
 
-    /// Doubles the table.
-    fn grow(&mut self) {
-        let Some(filler) = self.keys.first().cloned() else {
-            return;
-        };
-        let size = self.table.len() * 2;
-        let old = std::mem::replace(&mut self.table, vec![(filler, EMPTY); size]);
-        let mask = self.mask();
-        for (key, i) in old.into_iter().filter(|(_, i)| *i != EMPTY) {
-            let mut at = hash_of(&key) as usize & mask;
-            while self.table.get(at).is_some_and(|(_, j)| *j != EMPTY) {
-                at = (at + 1) & mask;
+    /// Replaces the table by one of `size` places holding the keys (`filler` fills the
+    /// empty places of a table of keys). An indexed table is dropped before the new one is
+    /// allocated, and rebuilt from the keys; a table of keys is rebuilt from the old table,
+    /// read in order (its places nearly in the order of the new one's, which the cache
+    /// prefers), so the two are allocated at once.
+    fn rebuild(&mut self, size: usize, filler: &K) -> Result<(), ExploreError> {
+        if self.indexed {
+            self.places = Vec::new();
+            self.places = table_of(size, u64::from(EMPTY), "table places")?;
+            for (n, key) in self.keys.iter().enumerate() {
+                let hash = hash_of(key);
+                let at = free_place(&self.places, hash, |p| *p as u32 == EMPTY);
+                if let Some(place) = self.places.get_mut(at) {
+                    *place = hash >> 32 << 32 | n as u64;
+                }
             }
+            return Ok(());
+        }
+        let new = table_of(size, (filler.clone(), EMPTY), "table places")?;
+        let old = std::mem::replace(&mut self.table, new);
+        for (key, i) in old.into_iter().filter(|(_, i)| *i != EMPTY) {
+            let at = free_place(&self.table, hash_of(&key), |(_, j)| *j == EMPTY);
             if let Some(place) = self.table.get_mut(at) {
                 *place = (key, i);
             }
         }
+        Ok(())
     }
+}
+
+/// The first free place (as `free` says) from `hash`'s in `table` (its length a power of
+/// two, not full).
+fn free_place<T>(table: &[T], hash: u64, free: impl Fn(&T) -> bool) -> usize {
+    let mask = table.len().saturating_sub(1);
+    let mut at = hash as usize & mask;
+    while table.get(at).is_some_and(|p| !free(p)) {
+        at = (at + 1) & mask;
+    }
+    at
 }
 
 impl<K: Clone + Eq + Hash> Graph<K> {
@@ -327,16 +468,17 @@ impl<K: Clone + Eq + Hash> Graph<K> {
         explorer: &mut E,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Self, ExploreError> {
-        let mut seen: Interner<K> = Interner::new();
-        let mut parent = Vec::new();
+        let mut seen: Interner<K> = if E::INDEXED {
+            Interner::indexed()
+        } else {
+            Interner::new()
+        };
         for key in explorer.initial()? {
-            if seen.intern(key, "states")?.1 {
-                parent.push((ROOT, ROOT));
-            }
+            seen.intern(key, "states")?;
         }
         let mut graph = Self {
             states: Vec::new(),
-            parent,
+            parent: vec![(ROOT, ROOT); seen.keys.len()],
             generated: seen.keys.len() as u64,
             transitions: 0,
             first_fault: [None; 64],
@@ -344,9 +486,9 @@ impl<K: Clone + Eq + Hash> Graph<K> {
             unrecoverable: 0,
         };
         // Successor lists, flat: state i's are successors[offsets[i]..offsets[i + 1]].
-        let mut offsets: Vec<u64> = vec![0];
+        let mut offsets: Vec<u32> = vec![0];
         let mut successors: Vec<u32> = Vec::new();
-        let mut recovered: Vec<bool> = Vec::new();
+        let mut recovered = Bits::default();
         let mut out = Vec::new();
         let mut at = 0usize;
         while let Some(key) = seen.keys.get(at).cloned() {
@@ -367,15 +509,17 @@ impl<K: Clone + Eq + Hash> Graph<K> {
                     *first = Some(index);
                 }
             }
-            recovered.push(explorer.recovered(&key));
+            recovered.push(explorer.recovered(&key), "recovery marks")?;
             out.clear();
             explorer.successors(&key, &mut out)?;
             graph.generated += out.len() as u64;
             std::hint::black_box(out.iter().fold(0, |x, (_, k)| x ^ seen.touch(k)));
+            reserve(&mut successors, out.len(), "successors")?;
             let start = successors.len();
             for (ordinal, next) in out.drain(..) {
                 let (j, new) = seen.intern(next, "states")?;
                 if new {
+                    reserve(&mut graph.parent, 1, "parents")?;
                     graph.parent.push((index, ordinal));
                 }
                 successors.push(j);
@@ -384,7 +528,12 @@ impl<K: Clone + Eq + Hash> Graph<K> {
                 mine.sort_unstable();
             }
             dedup_from(&mut successors, start);
-            offsets.push(successors.len() as u64);
+            let end = u32::try_from(successors.len()).map_err(|_| ExploreError::TooMany {
+                what: "transitions",
+                limit: u64::from(u32::MAX),
+            })?;
+            reserve(&mut offsets, 1, "successor offsets")?;
+            offsets.push(end);
             at += 1;
             if at.is_multiple_of(1 << 22) {
                 progress(seen.keys.len());
@@ -393,6 +542,7 @@ impl<K: Clone + Eq + Hash> Graph<K> {
         graph.transitions = successors.len() as u64;
         graph.states = seen.keys;
         drop(seen.table);
+        drop(seen.places);
         graph.unrecoverable = unrecoverable(&offsets, &successors, &recovered);
         Ok(graph)
     }
@@ -431,6 +581,28 @@ impl<K: Clone + Eq + Hash> Graph<K> {
     }
 }
 
+/// A growing set of bits, numbered from 0.
+#[derive(Default)]
+struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    /// Adds `bit` at the end.
+    fn push(&mut self, bit: bool, what: &'static str) -> Result<(), ExploreError> {
+        if self.len.is_multiple_of(64) {
+            reserve(&mut self.words, 1, what)?;
+            self.words.push(0);
+        }
+        if bit && let Some(w) = self.words.last_mut() {
+            *w |= 1 << (self.len % 64);
+        }
+        self.len += 1;
+        Ok(())
+    }
+}
+
 /// Removes consecutive repeats from `v[start..]` (sorted), in place.
 fn dedup_from(v: &mut Vec<u32>, start: usize) {
     let mut write = start;
@@ -453,15 +625,10 @@ fn dedup_from(v: &mut Vec<u32>, start: usize) {
 /// breadth-first graph); a pass that changes nothing ends it. The successor lists are read
 /// in order, and the marks are a bit set, so the passes stay in cache where the graph does
 /// not.
-fn unrecoverable(offsets: &[u64], successors: &[u32], recovered: &[bool]) -> usize {
-    let n = recovered.len();
-    let mut reaches = vec![0u64; n.div_ceil(64)];
+fn unrecoverable(offsets: &[u32], successors: &[u32], recovered: &Bits) -> usize {
+    let n = recovered.len;
+    let mut reaches = recovered.words.clone();
     let get = |bits: &[u64], i: usize| bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
-    for (i, _) in recovered.iter().enumerate().filter(|(_, r)| **r) {
-        if let Some(w) = reaches.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
-    }
     loop {
         let mut changed = false;
         for i in (0..n).rev() {

@@ -558,9 +558,10 @@ const COMPANY_AT: u32 = 81;
 /// The connection state's code in a [`SingleExplorer`] state.
 const SLOT_MASK: u128 = (1 << FLAGS_AT) - 1;
 
-/// A [`SingleExplorer`] state, 82 bits, in three words: a place of the explorer's table
-/// (the state and its number) takes 16 bytes, four to a cache line, where a `u128` with
-/// its number would take 32.
+/// A [`SingleExplorer`] state, 82 bits, in three words: 12 bytes in the explorer's list of
+/// states, where a `u128` would take 16. The explorer's table holds the states' numbers
+/// (and hash bits), not the states ([`Explorable::INDEXED`]): with one connection the
+/// states are many, and a place holding a state and its number would take 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SingleKey([u32; 3]);
 
@@ -683,6 +684,8 @@ impl<'a> SingleExplorer<'a> {
 impl Explorable for SingleExplorer<'_> {
     type Key = SingleKey;
     type Action = SystemAction;
+
+    const INDEXED: bool = true;
 
     fn initial(&mut self) -> Result<Vec<SingleKey>, ExploreError> {
         let state = self.model.initial();
