@@ -286,11 +286,11 @@ impl Record {
         observation: Observation<'_>,
         decision: &Decision,
     ) -> Option<Self> {
-        let mut next = match decision {
+        match decision {
             Decision::Apply(_) => {
                 let connection = observation.connection().clone();
                 let no_accounts = BTreeMap::new();
-                Self {
+                let mut next = Self {
                     observed: observe(&connection, stored.and_then(|s| s.observed.as_ref())),
                     observed_accounts: observe_accounts(
                         &connection,
@@ -300,26 +300,35 @@ impl Record {
                     recent_event_ids: stored
                         .map(|s| s.recent_event_ids.clone())
                         .unwrap_or_default(),
+                };
+                if let Some(id) = observation.delivery_id() {
+                    next.remember(id);
                 }
+                Some(next)
             }
             Decision::Duplicate(DuplicateReason::SameDelivery)
-            | Decision::OtherConnection { .. } => {
-                return None;
-            }
+            | Decision::OtherConnection { .. } => None,
+            // Only a new delivery id changes the record: no copy is made otherwise.
             Decision::Duplicate(DuplicateReason::SameVersion)
             | Decision::Stale { .. }
-            | Decision::Gap(_) => stored?.clone(),
-        };
-        let remembered = match observation.delivery_id() {
-            Some(id) => next.remember(id),
-            None => false,
-        };
-        (remembered || matches!(decision, Decision::Apply(_))).then_some(next)
+            | Decision::Gap(_) => {
+                let stored = stored?;
+                let id = observation.delivery_id().filter(|id| !stored.knows(id))?;
+                let mut next = stored.clone();
+                next.remember(id);
+                Some(next)
+            }
+        }
+    }
+
+    /// Whether the delivery id is among the recent ones.
+    fn knows(&self, id: &str) -> bool {
+        self.recent_event_ids.iter().any(|r| r == id)
     }
 
     /// Records a delivery id; returns whether it was new.
     pub fn remember(&mut self, id: &str) -> bool {
-        if self.recent_event_ids.iter().any(|r| r == id) {
+        if self.knows(id) {
             return false;
         }
         if self.recent_event_ids.len() >= RECENT_EVENT_IDS {
@@ -471,10 +480,7 @@ pub fn reconcile(stored: Option<&Record>, observation: Observation<'_>) -> Decis
             incoming: incoming.id.clone(),
         };
     }
-    if observation
-        .delivery_id()
-        .is_some_and(|id| stored.recent_event_ids.iter().any(|r| r == id))
-    {
+    if observation.delivery_id().is_some_and(|id| stored.knows(id)) {
         return Decision::Duplicate(DuplicateReason::SameDelivery);
     }
     let (stored_version, incoming_version) = (stored.version(), Version::of(incoming));
