@@ -291,21 +291,17 @@ fn table_of<T: Clone>(size: usize, place: T, what: &'static str) -> Result<Vec<T
 
 impl<K: Clone + Eq + Hash> Interner<K> {
     pub(crate) const fn new() -> Self {
-        Self {
-            keys: Vec::new(),
-            table: Vec::new(),
-            places: Vec::new(),
-            indexed: false,
-        }
+        Self::with_indexing(false)
     }
 
-    /// An interner whose places hold numbers and hash bits (see the type's documentation).
-    pub(crate) const fn indexed() -> Self {
+    /// An empty interner; `indexed`, its places hold numbers and hash bits (see the type's
+    /// documentation), else the keys themselves.
+    const fn with_indexing(indexed: bool) -> Self {
         Self {
             keys: Vec::new(),
             table: Vec::new(),
             places: Vec::new(),
-            indexed: true,
+            indexed,
         }
     }
 
@@ -468,11 +464,7 @@ impl<K: Clone + Eq + Hash> Graph<K> {
         explorer: &mut E,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Self, ExploreError> {
-        let mut seen: Interner<K> = if E::INDEXED {
-            Interner::indexed()
-        } else {
-            Interner::new()
-        };
+        let mut seen: Interner<K> = Interner::with_indexing(E::INDEXED);
         for key in explorer.initial()? {
             seen.intern(key, "states")?;
         }
@@ -493,22 +485,8 @@ impl<K: Clone + Eq + Hash> Graph<K> {
         let mut at = 0usize;
         while let Some(key) = seen.keys.get(at).cloned() {
             let index = u32::try_from(at).unwrap_or(ROOT);
-            let mut faults = explorer.faults(&key);
-            while faults != 0 {
-                let bit = faults.trailing_zeros() as usize;
-                faults &= faults - 1;
-                if let Some(first @ None) = graph.first_fault.get_mut(bit) {
-                    *first = Some(index);
-                }
-            }
-            let mut shows = explorer.shows(&key);
-            while shows != 0 {
-                let bit = shows.trailing_zeros() as usize;
-                shows &= shows - 1;
-                if let Some(first @ None) = graph.first_shown.get_mut(bit) {
-                    *first = Some(index);
-                }
-            }
+            mark_first(&mut graph.first_fault, explorer.faults(&key), index);
+            mark_first(&mut graph.first_shown, explorer.shows(&key), index);
             recovered.push(explorer.recovered(&key), "recovery marks")?;
             out.clear();
             explorer.successors(&key, &mut out)?;
@@ -578,6 +556,17 @@ impl<K: Clone + Eq + Hash> Graph<K> {
     #[must_use]
     pub fn first_shown(&self, bit: usize) -> Option<u32> {
         self.first_shown.get(bit).copied().flatten()
+    }
+}
+
+/// Records `index` as the first state for each bit of `bits` that has none yet.
+fn mark_first(firsts: &mut [Option<u32>; 64], mut bits: u64, index: u32) {
+    while bits != 0 {
+        let bit = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if let Some(first @ None) = firsts.get_mut(bit) {
+            *first = Some(index);
+        }
     }
 }
 

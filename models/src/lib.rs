@@ -180,8 +180,8 @@ pub struct ModelReport {
 }
 
 impl ModelReport {
-    /// A report of a run that stopped before the end, for `why`: it fails.
-    fn stopped(name: String, scope: Scope, why: String) -> Self {
+    /// A report of a complete run that found nothing: no states, no verdicts.
+    fn empty(name: String, scope: Scope) -> Self {
         Self {
             name,
             scope,
@@ -196,7 +196,15 @@ impl ModelReport {
             edges_extra: Vec::new(),
             edges_exercised: 0,
             unrecoverable: 0,
+            incomplete: None,
+        }
+    }
+
+    /// A report of a run that stopped before the end, for `why`: it fails.
+    fn stopped(name: String, scope: Scope, why: String) -> Self {
+        Self {
             incomplete: Some(why),
+            ..Self::empty(name, scope)
         }
     }
 
@@ -437,8 +445,7 @@ fn report<E: Explorable>(
         Ok(graph) => graph,
         Err(e) => return ModelReport::stopped(name, Scope::Lifecycle, e.to_string()),
     };
-    let mut report = ModelReport::stopped(name, Scope::Lifecycle, String::new());
-    report.incomplete = None;
+    let mut report = ModelReport::empty(name, Scope::Lifecycle);
     report.checker_seconds = checker_seconds;
     let path = |target: u32| graph.path_to(explorer, target);
     report.properties = properties
@@ -559,20 +566,11 @@ pub fn check_delivery_on(model: DeliveryModel, threads: usize) -> ModelReport {
     let (states, unique_states, checker_seconds, verdicts) = run_checker(model, threads);
     let properties = shortest_counterexamples(&model, verdicts);
     ModelReport {
-        name,
-        scope: Scope::Integration,
         states,
         unique_states,
-        graph_states: 0,
         checker_seconds,
-        graph_seconds: 0.0,
         properties,
-        reachability: Vec::new(),
-        edges_missing: Vec::new(),
-        edges_extra: Vec::new(),
-        edges_exercised: 0,
-        unrecoverable: 0,
-        incomplete: None,
+        ..ModelReport::empty(name, Scope::Integration)
     }
 }
 

@@ -121,11 +121,12 @@ const fn company_index(company: CompanyStatus) -> usize {
     }
 }
 
-/// The company's other status: where its change leads.
-const fn toggled(company: CompanyStatus) -> CompanyStatus {
-    match company {
-        CompanyStatus::Active => CompanyStatus::Inactive,
-        CompanyStatus::Inactive => CompanyStatus::Active,
+/// The status whose [`company_index`] is 1 when `set`, else 0.
+const fn company_from_bit(set: bool) -> CompanyStatus {
+    if set {
+        CompanyStatus::Inactive
+    } else {
+        CompanyStatus::Active
     }
 }
 
@@ -394,11 +395,7 @@ impl<'a> SystemExplorer<'a> {
             *id = u32::try_from(key >> at & mask).unwrap_or(0);
         }
         Parts {
-            company: if key >> COMPANY_BIT & 1 == 0 {
-                CompanyStatus::Active
-            } else {
-                CompanyStatus::Inactive
-            },
+            company: company_from_bit(key >> COMPANY_BIT & 1 == 1),
             violations: u8::try_from(key & 0x1f).unwrap_or(0),
             ids,
         }
@@ -490,7 +487,7 @@ impl Explorable for SystemExplorer<'_> {
             }
         }
         // The company's change: the last ordinal.
-        let company = toggled(parts.company);
+        let company = parts.company.toggled();
         let mut ids = parts.ids;
         let mut possible = true;
         for p in 0..self.connections {
@@ -652,11 +649,7 @@ impl<'a> SingleExplorer<'a> {
     /// The company's status and the monitors' flags of `key`.
     fn parts(key: SingleKey) -> (CompanyStatus, u8) {
         let wide = key.wide();
-        let company = if wide >> COMPANY_AT & 1 == 0 {
-            CompanyStatus::Active
-        } else {
-            CompanyStatus::Inactive
-        };
+        let company = company_from_bit(wide >> COMPANY_AT & 1 == 1);
         (company, (wide >> FLAGS_AT) as u8 & 0x1f)
     }
 
@@ -730,7 +723,11 @@ impl Explorable for SingleExplorer<'_> {
             out.extend(step(ordinal, action, due));
             ordinal += 1;
         }
-        out.extend(step(ordinal, SystemAction::Company(toggled(company)), None));
+        out.extend(step(
+            ordinal,
+            SystemAction::Company(company.toggled()),
+            None,
+        ));
         Ok(())
     }
 

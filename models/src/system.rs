@@ -288,6 +288,14 @@ impl CompanyStatus {
             Self::Inactive => ConnectionEvent::CompanyDeactivated,
         }
     }
+
+    /// The other status: the only change the company can make from `self`.
+    pub(crate) const fn toggled(self) -> Self {
+        match self {
+            Self::Active => Self::Inactive,
+            Self::Inactive => Self::Active,
+        }
+    }
 }
 
 /// A state of the system: plain `Copy` data, the connections in a fixed array (the positions
@@ -423,7 +431,7 @@ pub fn derived_account_status(
 ) -> AccountStatus {
     if company == CompanyStatus::Inactive {
         AccountStatus::CompanyInactive
-    } else if account.tracking() == nectar_lifecycle_core::TrackingStatus::Disabled {
+    } else if account.tracking() == TrackingStatus::Disabled {
         AccountStatus::CustomerNotTracked
     } else if parent.operational_status().is_credential_error() {
         AccountStatus::WorkflowNotAccessible
@@ -684,10 +692,8 @@ impl SystemModel {
             | SystemAction::Pull { connection, .. }
             | SystemAction::Act { connection, .. }
             | SystemAction::Track { connection, .. } => {
-                let slot = next.connections.get_mut(connection)?;
-                if connection >= usize::from(state.connection_count) {
-                    return None;
-                }
+                let slot =
+                    used_mut(&mut next.connections, next.connection_count).get_mut(connection)?;
                 self.act_on_slot(slot, &mut next.violations, action, None, log)?;
             }
             SystemAction::Company(status) => {
@@ -731,10 +737,7 @@ impl Model for SystemModel {
             actions.extend(per_connection.iter().map(|&a| a.on(connection)));
         }
         // Only the change the company can make from here.
-        actions.push(SystemAction::Company(match state.company {
-            CompanyStatus::Active => CompanyStatus::Inactive,
-            CompanyStatus::Inactive => CompanyStatus::Active,
-        }));
+        actions.push(SystemAction::Company(state.company.toggled()));
     }
 
     fn next_state(&self, state: &SystemState, action: SystemAction) -> Option<SystemState> {
