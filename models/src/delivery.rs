@@ -307,11 +307,14 @@ pub struct DeliveryState {
 }
 
 impl DeliveryState {
-    /// Nectar's connection now, as a poll returns it.
+    /// Nectar's connection now, as a poll returns it; `None` only for a state with no
+    /// history (the model's states always have one: the initial version).
     #[must_use]
-    pub fn latest(&self) -> ConnectionPayload {
-        let version = self.history.len() - 1;
-        self.history[version].payload(version)
+    pub fn latest(&self) -> Option<ConnectionPayload> {
+        let version = self.history.len().checked_sub(1)?;
+        self.history
+            .get(version)
+            .map(|state| state.payload(version))
     }
 
     /// The webhook of `message`, rebuilt with [`nectar_events`].
@@ -612,7 +615,7 @@ impl DeliveryModel {
                     return None;
                 }
                 next.poll_owed = false;
-                let snapshot = state.latest();
+                let snapshot = state.latest()?;
                 self.integrate(&mut next, Observation::Snapshot(&snapshot), Seen::First);
             }
         }
@@ -659,7 +662,9 @@ impl Model for DeliveryModel {
             ),
             Property::always(
                 "convergence: once every event is delivered or dropped and every poll answered, the record is Nectar's latest state",
-                |_, s: &DeliveryState| !s.quiescent() || s.record.0.connection == s.latest(),
+                |_, s: &DeliveryState| {
+                    !s.quiescent() || s.latest().as_ref() == Some(&s.record.0.connection)
+                },
             ),
             Property::always(
                 "the stored contents are Nectar's states, in Nectar's order",

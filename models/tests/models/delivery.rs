@@ -207,6 +207,6 @@ fn a_missed_recovery_between_two_credential_errors_notifies_the_second() {
         ],
     );
     assert!(state.quiescent());
-    assert_eq!(state.record.0.connection, state.latest());
+    assert_eq!(Some(state.record.0.connection.clone()), state.latest());
     assert_eq!(state.violations, Default::default());
 }
