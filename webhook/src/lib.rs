@@ -49,12 +49,20 @@
 //!   out.
 //! * **Polling** ([`parse_details`], [`parse_company_list`], [`CompanyListQuery`]):
 //!
-//!   * **The list's envelope.** The docs do not show the body of
-//!     `GET /connection/company/{companyId}`. Accepted are a bare JSON array of connection
-//!     objects, or an object holding that array under exactly one of [`COMPANY_LIST_KEYS`]
-//!     (`connections`, `data`, `results`, `items`), its other members (a count, a cursor)
-//!     ignored; `null` under the key is an empty list. Anything else (another key, two of the
-//!     keys, a lone connection object) is [`WebhookError::Invalid`] saying what was expected.
+//!   * **The list's envelope** ([`parse_company_page`], [`CompanyListPage`]): Nectar's page
+//!     envelope (`totalConnections`, `perPage`, `totalPages`, `currentPage`, `hasNext`,
+//!     `hasPrevious`, `connections`), every page field optional or `null`. Read as tolerantly
+//!     as before it was documented: a bare JSON array of connection objects is one complete
+//!     page, and the array may sit under exactly one of [`COMPANY_LIST_KEYS`] (`connections`,
+//!     `data`, `results`, `items`), other members (a count, a cursor) ignored; `null` under
+//!     the key is an empty list. Anything else (another key, two of the keys, a lone
+//!     connection object, a page field of the wrong type, `currentPage: 0`) is
+//!     [`WebhookError::Invalid`] naming the field.
+//!   * **Pages** ([`CompanyListQuery::with_page`], [`CompanyListQuery::with_limit`]): `page`
+//!     from 1 and `limit` from 1 to 500, as documented; anything else is a [`QueryError`],
+//!     never sent. A whole company is read by a [`Sweep`], which stops on the envelope
+//!     (never on an empty page: past the end, Nectar answers the last page again), keys
+//!     connections by `id`, and says which it listed.
 //!   * **All or nothing.** One malformed element fails the whole list, with its index in the
 //!     field path (`[3].status`, `connections[3].status`): a list that silently dropped a
 //!     connection would read as that connection gone.
@@ -114,6 +122,7 @@ mod payload;
 mod poll;
 mod record;
 mod simulate;
+mod sweep;
 
 pub use assess::{Assessment, Verdict};
 pub use changes::{AccountChange, Changes, Field, Notification, account_changes, notifications};
@@ -121,17 +130,21 @@ pub use payload::{
     AccountPayload, Company, ConnectionPayload, Datasource, Duplicated, EventType, OldValues,
     Reported, Webhook,
 };
+pub use poll::{
+    COMPANY_LIST_KEYS, CompanyListPage, CompanyListQuery, PageLimit, PageNumber, QueryError,
+    details_path,
+};
 #[cfg(feature = "json")]
 pub use poll::{
-    COMPANY_LIST_KEYS, MAX_LIST_BODY_BYTES, parse_company_list, parse_company_list_with_limit,
-    parse_details, parse_details_with_limit,
+    MAX_LIST_BODY_BYTES, parse_company_list, parse_company_list_with_limit, parse_company_page,
+    parse_company_page_with_limit, parse_details, parse_details_with_limit,
 };
-pub use poll::{CompanyListQuery, details_path};
 pub use record::{
     Decision, DuplicateReason, Gap, Observation, RECENT_EVENT_IDS, Record, RecordFormError,
     Version, reconcile,
 };
 pub use simulate::nectar_events;
+pub use sweep::{Sweep, SweepEnd, SweepError};
 
 #[cfg(feature = "json")]
 pub use payload::{MAX_BODY_BYTES, WebhookError, parse, parse_with_limit};
