@@ -40,6 +40,7 @@ macro_rules! on_both_engines {
 }
 
 mod concurrency;
+mod nectar_api;
 mod polling;
 mod storage;
 mod webhooks;

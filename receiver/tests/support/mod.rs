@@ -35,6 +35,7 @@ use tokio::task::JoinHandle;
 
 pub mod flags;
 pub mod load;
+pub mod nectar_api;
 
 /// The variable naming the PostgreSQL server the suite also runs on (`bash
 /// scripts/postgres.sh url`); unset, the PostgreSQL tests pass without running.

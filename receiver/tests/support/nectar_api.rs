@@ -1,0 +1,619 @@
+//! A double of Nectar's API on loopback, richer than the support module's `NectarDouble`:
+//! companies' connection lists served page by page in Nectar's documented envelope, the
+//! details of each connection, seeded faults (429 with `Retry-After`, 503), a delay per
+//! answer, a refused key, hooks that change the lists between page requests, and counters
+//! (requests of each kind, faults, the most requests in flight at once).
+//!
+//! Standalone: it uses no other module of the test support, so that a bench can include it
+//! alone with `#[path = "../tests/support/nectar_api.rs"] mod nectar_api;`.
+//!
+//! What it answers, in order, for every request:
+//!
+//! 1. It is counted in [`Stats::requests`] and in flight (for [`Stats::max_in_flight`]) from
+//!    its arrival until its response is ready (or the client gives up on it).
+//! 2. It waits [`NectarApi::set_delay`] (at most [`MAX_DELAY`]).
+//! 3. While [`NectarApi::refuse_key`] is set, the status set; else without
+//!    `X-API-Key: test-api-key` ([`DOUBLE_API_KEY`]), 401. Both are counted in
+//!    [`Stats::unauthorized`]. This holds for every path, unknown ones included.
+//! 4. `GET /connection/company/{companyId}?page=&limit=&status=` (a list request):
+//!    * 400 ([`Stats::bad_requests`]) for a `page` that is not a number from 1 to
+//!      `u32::MAX`, a `limit` that is not a number from 1 to 500, an empty `status`, any of
+//!      the three given twice, or a path that does not decode. `page` defaults to 1 and
+//!      `limit` to 100; other parameters (`connectionOwnerEmail`, `sites`) are ignored.
+//!    * Counted in [`Stats::list_requests`], then the hook set by
+//!      [`NectarApi::on_list_request`] is called (it may change the lists; a hook that
+//!      panics makes the answer a 500, counted in [`Stats::hook_panics`]).
+//!    * A fault may answer it (below).
+//!    * Else 200 with the page of the list as it is now: `status` keeps only the
+//!      connections whose status is exactly that string (an unknown one keeps none);
+//!      `totalPages` is `ceil(totalConnections / perPage)`, 0 for an empty list; a page past
+//!      the end answers the last page (`currentPage` = `totalPages`), and for an empty list
+//!      page 1 with no connections. Counted in [`Stats::pages_served`].
+//! 5. `GET /connection/{connectionId}/details`: counted in [`Stats::details_requests`], a
+//!    fault may answer it, else 200 with the connection's JSON, or 404 (counted in
+//!    [`Stats::not_found`]) for an id no company lists.
+//! 6. Any other path: 404; another method on those paths: 405.
+//!
+//! Faults come after the key and (for a list) after the hook: each list or details request
+//! draws one number from 0 to 999 from a generator seeded by [`Faults::seed`]; below
+//! `rate_limited_per_mille` it is answered 429 with `Retry-After`, below
+//! `rate_limited_per_mille + unavailable_per_mille` 503. A faulted request still counts in
+//! `list_requests` or `details_requests` (those count the requests that reached the lists,
+//! as the hook's [`ListRequest::index`] does); [`Stats::pages_served`] counts the pages
+//! actually answered.
+//!
+//! The same routes are also served under `/v2.2`, `/v2.1` and `/v2`, the documented base
+//! paths. Nothing on the server's path unwraps: odd input is a 4xx, never a panic.
+
+// A bench including this module uses part of it, and `pub` marks what a test may use.
+#![allow(dead_code, unreachable_pub)]
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::time::Duration;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use nectar_lifecycle::webhook::{CompanyListPage, ConnectionPayload, PageLimit, PageNumber};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// The API key the double accepts, in `X-API-Key`.
+pub const DOUBLE_API_KEY: &str = "test-api-key";
+
+/// The longest [`NectarApi::set_delay`] is taken to be: a longer one is cut to this, so
+/// that a delay never holds a test longer than its budget.
+pub const MAX_DELAY: Duration = Duration::from_secs(30);
+
+/// Faults injected after the key is checked, into list and details requests, by seeded
+/// randomness: one draw from 0 to 999 per request.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Answer 429 with `Retry-After: <retry_after_secs>` to this share of requests, per
+    /// thousand.
+    pub rate_limited_per_mille: u32,
+    /// The `Retry-After` value of a 429, in integer seconds (0 allowed).
+    pub retry_after_secs: u64,
+    /// Answer 503 to this share of requests, per thousand (after the 429s: the two shares
+    /// add up, capped at all requests).
+    pub unavailable_per_mille: u32,
+    /// The seed of the draws; [`NectarApi::set_faults`] restarts the sequence from it.
+    pub seed: u64,
+}
+
+/// A list request as the hook of [`NectarApi::on_list_request`] sees it: valid, with the key,
+/// before any fault.
+#[derive(Clone, Debug)]
+pub struct ListRequest {
+    /// The company, as decoded from the path.
+    pub company_id: String,
+    /// The page asked for (1 when not sent); may be past the end.
+    pub page: u32,
+    /// The limit asked for (100 when not sent).
+    pub limit: u32,
+    /// The status filter, if one was sent.
+    pub status: Option<String>,
+    /// Which list request this is, from 0, in the order they reached the hook.
+    pub index: u64,
+}
+
+/// The double's counters, read by [`NectarApi::stats`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Every request that arrived, whatever its path and answer.
+    pub requests: u64,
+    /// List requests with the key and valid parameters (faulted or not).
+    pub list_requests: u64,
+    /// Details requests with the key (faulted or not).
+    pub details_requests: u64,
+    /// Answered 429.
+    pub rate_limited: u64,
+    /// Answered 503.
+    pub unavailable: u64,
+    /// Refused for the key: 401 without the right key, or the status of
+    /// [`NectarApi::refuse_key`].
+    pub unauthorized: u64,
+    /// Answered 400.
+    pub bad_requests: u64,
+    /// The most requests being answered at once, ever (from arrival to response).
+    pub max_in_flight: u64,
+    /// List requests answered 200 with a page.
+    pub pages_served: u64,
+    /// Details requests answered 404.
+    pub not_found: u64,
+    /// List requests answered 500 because the hook panicked.
+    pub hook_panics: u64,
+}
+
+/// A hook called for each list request.
+type ListHook = Arc<dyn Fn(&NectarApi, &ListRequest) + Send + Sync>;
+
+/// A double of Nectar's API on 127.0.0.1 (see the module's docs for what it answers).
+/// Clones share the same double.
+#[derive(Clone)]
+pub struct NectarApi {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    addr: SocketAddr,
+    lists: Mutex<Lists>,
+    hook: Mutex<Option<ListHook>>,
+    faults: Mutex<FaultDraws>,
+    delay: Mutex<Duration>,
+    refused: Mutex<Option<StatusCode>>,
+    shutdown: Notify,
+    counters: Counters,
+}
+
+/// Nectar's truth: each company's list of ids in order, and each connection by id.
+#[derive(Default)]
+struct Lists {
+    order: HashMap<String, Vec<String>>,
+    by_id: HashMap<String, (String, ConnectionPayload)>,
+}
+
+impl Lists {
+    /// Takes `id` out of its company's list (the connection itself stays in `by_id`).
+    fn unlist(&mut self, company_id: &str, id: &str) {
+        if let Some(ids) = self.order.get_mut(company_id) {
+            ids.retain(|listed| listed != id);
+        }
+    }
+}
+
+struct FaultDraws {
+    faults: Faults,
+    rng: fastrand::Rng,
+}
+
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    list_requests: AtomicU64,
+    details_requests: AtomicU64,
+    rate_limited: AtomicU64,
+    unavailable: AtomicU64,
+    unauthorized: AtomicU64,
+    bad_requests: AtomicU64,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+    pages_served: AtomicU64,
+    not_found: AtomicU64,
+    hook_panics: AtomicU64,
+}
+
+/// `mutex` locked, even if a panicking holder poisoned it (the state stays usable).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::SeqCst);
+}
+
+impl NectarApi {
+    /// Starts it on 127.0.0.1, on an ephemeral port: no connections, no faults, no delay.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let addr = listener.local_addr().expect("the listener's address");
+        let shared = Arc::new(Shared {
+            addr,
+            lists: Mutex::new(Lists::default()),
+            hook: Mutex::new(None),
+            faults: Mutex::new(FaultDraws {
+                faults: Faults::default(),
+                rng: fastrand::Rng::with_seed(0),
+            }),
+            delay: Mutex::new(Duration::ZERO),
+            refused: Mutex::new(None),
+            shutdown: Notify::new(),
+            counters: Counters::default(),
+        });
+        let api = Self { addr, shared };
+        let app = api.router();
+        let shared = Arc::clone(&api.shared);
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { shared.shutdown.notified().await })
+                .await;
+            if let Err(err) = served {
+                eprintln!("the double of Nectar's API stopped: {err}");
+            }
+        });
+        api
+    }
+
+    fn router(&self) -> Router {
+        let routes = Router::new()
+            .route("/connection/company/{company_id}", get(list))
+            .route("/connection/{connection_id}/details", get(details));
+        Router::new()
+            .merge(routes.clone())
+            .nest("/v2.2", routes.clone())
+            .nest("/v2.1", routes.clone())
+            .nest("/v2", routes)
+            .fallback(|| async { StatusCode::NOT_FOUND })
+            .layer(middleware::from_fn_with_state(
+                Arc::clone(&self.shared),
+                arrival,
+            ))
+            .with_state(Arc::clone(&self.shared))
+    }
+
+    /// `http://127.0.0.1:PORT`, the base URL to configure (without `/v2.2`: the routes are
+    /// served at the root too).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Injects `faults` from now on, restarting the draws from its seed.
+    pub fn set_faults(&self, faults: Faults) {
+        let rng = fastrand::Rng::with_seed(faults.seed);
+        *lock(&self.shared.faults) = FaultDraws { faults, rng };
+    }
+
+    /// Each answer waits `delay` after the request arrives (at most [`MAX_DELAY`]), so that
+    /// requests overlap.
+    pub fn set_delay(&self, delay: Duration) {
+        *lock(&self.shared.delay) = delay.min(MAX_DELAY);
+    }
+
+    /// Company `company_id` now lists `connection`: in its place if the company already
+    /// lists its id, else at the end of the list (taken out of another company's list if
+    /// another listed it). Its details are served as it is.
+    pub fn put(&self, company_id: &str, connection: ConnectionPayload) {
+        let mut lists = lock(&self.shared.lists);
+        let id = connection.id.clone();
+        let previous = lists
+            .by_id
+            .insert(id.clone(), (company_id.to_owned(), connection));
+        match previous {
+            Some((owner, _)) if owner == company_id => {}
+            Some((owner, _)) => {
+                lists.unlist(&owner, &id);
+                lists
+                    .order
+                    .entry(company_id.to_owned())
+                    .or_default()
+                    .push(id);
+            }
+            None => lists
+                .order
+                .entry(company_id.to_owned())
+                .or_default()
+                .push(id),
+        }
+    }
+
+    /// Connection `connection_id` is gone: out of its list (later ones move up a place, so
+    /// pages shift) and its details 404. Nothing happens for an unknown id.
+    pub fn remove(&self, connection_id: &str) {
+        let mut lists = lock(&self.shared.lists);
+        if let Some((owner, _)) = lists.by_id.remove(connection_id) {
+            lists.unlist(&owner, connection_id);
+        }
+    }
+
+    /// Connection `connection_id` moves to the front of its list (those before it move down
+    /// a place). Nothing happens for an unknown id.
+    pub fn move_to_front(&self, connection_id: &str) {
+        let mut lists = lock(&self.shared.lists);
+        let Some((owner, _)) = lists.by_id.get(connection_id) else {
+            return;
+        };
+        let owner = owner.clone();
+        if let Some(ids) = lists.order.get_mut(&owner)
+            && let Some(at) = ids.iter().position(|id| id == connection_id)
+        {
+            let id = ids.remove(at);
+            ids.insert(0, id);
+        }
+    }
+
+    /// Company `company_id`'s connections as Nectar holds them now, in list order.
+    pub fn connections(&self, company_id: &str) -> Vec<ConnectionPayload> {
+        let lists = lock(&self.shared.lists);
+        lists.order.get(company_id).map_or_else(Vec::new, |ids| {
+            ids.iter()
+                .filter_map(|id| lists.by_id.get(id).map(|(_, c)| c.clone()))
+                .collect()
+        })
+    }
+
+    /// Calls `hook` for each valid list request with the key, before it is answered (and
+    /// before any fault), with this double and the request: it may change the lists with
+    /// [`NectarApi::put`], [`NectarApi::remove`] and [`NectarApi::move_to_front`]. Replaces
+    /// the hook set before.
+    pub fn on_list_request(&self, hook: impl Fn(&NectarApi, &ListRequest) + Send + Sync + 'static) {
+        *lock(&self.shared.hook) = Some(Arc::new(hook));
+    }
+
+    /// No hook any more.
+    pub fn clear_list_hook(&self) {
+        *lock(&self.shared.hook) = None;
+    }
+
+    /// `Some(status)` (401 or 403): every request is answered `status`, whatever its key;
+    /// `None`: the key is checked again. A status that is not a valid HTTP status reads as
+    /// 401.
+    pub fn refuse_key(&self, status: Option<u16>) {
+        *lock(&self.shared.refused) =
+            status.map(|code| StatusCode::from_u16(code).unwrap_or(StatusCode::UNAUTHORIZED));
+    }
+
+    /// The counters now.
+    pub fn stats(&self) -> Stats {
+        let c = &self.shared.counters;
+        let read = |counter: &AtomicU64| counter.load(Ordering::SeqCst);
+        Stats {
+            requests: read(&c.requests),
+            list_requests: read(&c.list_requests),
+            details_requests: read(&c.details_requests),
+            rate_limited: read(&c.rate_limited),
+            unavailable: read(&c.unavailable),
+            unauthorized: read(&c.unauthorized),
+            bad_requests: read(&c.bad_requests),
+            max_in_flight: read(&c.max_in_flight),
+            pages_served: read(&c.pages_served),
+            not_found: read(&c.not_found),
+            hook_panics: read(&c.hook_panics),
+        }
+    }
+
+    /// Stops it: no new connection is accepted, idle ones are closed, and requests being
+    /// answered finish first (gracefully, in the background). Every clone is stopped.
+    pub fn stop(&self) {
+        self.shared.shutdown.notify_one();
+    }
+}
+
+/// One request in flight, until dropped (answered, or abandoned by its client).
+struct InFlight<'a>(&'a Counters);
+
+impl<'a> InFlight<'a> {
+    fn arrive(counters: &'a Counters) -> Self {
+        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        Self(counters)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Every request: counted, in flight, delayed, and its key checked.
+async fn arrival(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let counters = &shared.counters;
+    bump(&counters.requests);
+    let _in_flight = InFlight::arrive(counters);
+    let delay = *lock(&shared.delay);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let refused = *lock(&shared.refused);
+    if let Some(status) = refused {
+        bump(&counters.unauthorized);
+        return status.into_response();
+    }
+    let key = request
+        .headers()
+        .get("x-api-key")
+        .and_then(|value| value.to_str().ok());
+    if key != Some(DOUBLE_API_KEY) {
+        bump(&counters.unauthorized);
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    next.run(request).await
+}
+
+/// A 400 with a JSON message, counted.
+fn bad_request(shared: &Shared, message: String) -> Response {
+    bump(&shared.counters.bad_requests);
+    let body = serde_json::json!({ "message": message });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+/// The fault drawn for this request, if any, counted.
+fn fault(shared: &Shared) -> Option<Response> {
+    let mut draws = lock(&shared.faults);
+    let FaultDraws { faults, rng } = &mut *draws;
+    if faults.rate_limited_per_mille == 0 && faults.unavailable_per_mille == 0 {
+        return None;
+    }
+    let draw = rng.u32(0..1000);
+    if draw < faults.rate_limited_per_mille {
+        bump(&shared.counters.rate_limited);
+        let retry_after = HeaderValue::from(faults.retry_after_secs);
+        Some(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry_after)],
+            )
+                .into_response(),
+        )
+    } else if draw
+        < faults
+            .rate_limited_per_mille
+            .saturating_add(faults.unavailable_per_mille)
+    {
+        bump(&shared.counters.unavailable);
+        Some(StatusCode::SERVICE_UNAVAILABLE.into_response())
+    } else {
+        None
+    }
+}
+
+/// The query parameters of a list request, validated.
+struct ListParams {
+    page: PageNumber,
+    limit: PageLimit,
+    status: Option<String>,
+}
+
+impl ListParams {
+    fn parse(pairs: &[(String, String)]) -> Result<Self, String> {
+        let mut page = None;
+        let mut limit = None;
+        let mut status = None;
+        for (name, value) in pairs {
+            let slot = match name.as_str() {
+                "page" => &mut page,
+                "limit" => &mut limit,
+                "status" => &mut status,
+                _ => continue,
+            };
+            if slot.replace(value.as_str()).is_some() {
+                return Err(format!("`{name}` is given twice"));
+            }
+        }
+        let page = match page {
+            None => PageNumber::FIRST,
+            Some(page) => page
+                .parse::<u32>()
+                .ok()
+                .and_then(|number| PageNumber::new(number).ok())
+                .ok_or_else(|| format!("page {page:?} is not a number from 1"))?,
+        };
+        let limit = match limit {
+            None => PageLimit::DEFAULT,
+            Some(limit) => limit
+                .parse::<u32>()
+                .ok()
+                .and_then(|number| PageLimit::new(number).ok())
+                .ok_or_else(|| format!("limit {limit:?} is not a number from 1 to 500"))?,
+        };
+        let status = match status {
+            Some("") => return Err("`status` is empty".to_owned()),
+            other => other.map(str::to_owned),
+        };
+        Ok(Self {
+            page,
+            limit,
+            status,
+        })
+    }
+}
+
+/// `GET /connection/company/{companyId}`.
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    company_id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let Path(company_id) = match company_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
+    let Query(pairs) = match query {
+        Ok(query) => query,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
+    let params = match ListParams::parse(&pairs) {
+        Ok(params) => params,
+        Err(message) => return bad_request(&shared, message),
+    };
+    let index = shared.counters.list_requests.fetch_add(1, Ordering::SeqCst);
+    let request = ListRequest {
+        company_id,
+        page: params.page.get(),
+        limit: params.limit.get(),
+        status: params.status,
+        index,
+    };
+    // Taken out of the lock before the call: the hook may set another hook.
+    let hook = lock(&shared.hook).clone();
+    if let Some(hook) = hook {
+        let api = NectarApi {
+            addr: shared.addr,
+            shared: Arc::clone(&shared),
+        };
+        if std::panic::catch_unwind(AssertUnwindSafe(|| hook(&api, &request))).is_err() {
+            bump(&shared.counters.hook_panics);
+            return (StatusCode::INTERNAL_SERVER_ERROR, "the list hook panicked").into_response();
+        }
+    }
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    let page = page_of(&lock(&shared.lists), &request);
+    bump(&shared.counters.pages_served);
+    axum::Json(page).into_response()
+}
+
+/// The page `request` asks for, of the list as it is in `lists`.
+fn page_of(lists: &Lists, request: &ListRequest) -> CompanyListPage {
+    let ids = lists
+        .order
+        .get(&request.company_id)
+        .map_or(&[][..], Vec::as_slice);
+    let listed: Vec<&ConnectionPayload> = ids
+        .iter()
+        .filter_map(|id| lists.by_id.get(id).map(|(_, c)| c))
+        .filter(|c| {
+            request
+                .status
+                .as_deref()
+                .is_none_or(|status| c.status.as_str() == status)
+        })
+        .collect();
+    let total = listed.len();
+    // `limit` is 1 to 500 and `page` from 1, as validated.
+    let per_page = usize::try_from(request.limit).unwrap_or(1).max(1);
+    let total_pages = total.div_ceil(per_page);
+    let asked = usize::try_from(request.page).unwrap_or(usize::MAX).max(1);
+    let current = asked.min(total_pages.max(1));
+    let start = (current - 1).saturating_mul(per_page).min(total);
+    let end = start.saturating_add(per_page).min(total);
+    let current_page = u32::try_from(current).unwrap_or(u32::MAX);
+    CompanyListPage {
+        total_connections: u64::try_from(total).ok(),
+        per_page: Some(request.limit),
+        total_pages: Some(u32::try_from(total_pages).unwrap_or(u32::MAX)),
+        current_page: PageNumber::new(current_page).ok(),
+        has_next: Some(current < total_pages),
+        has_previous: Some(current > 1),
+        connections: listed[start..end].iter().map(|&c| c.clone()).collect(),
+    }
+}
+
+/// `GET /connection/{connectionId}/details`.
+async fn details(
+    State(shared): State<Arc<Shared>>,
+    connection_id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Path(connection_id) = match connection_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
+    bump(&shared.counters.details_requests);
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    let found = lock(&shared.lists)
+        .by_id
+        .get(&connection_id)
+        .map(|(_, c)| c.clone());
+    match found {
+        Some(connection) => axum::Json(connection).into_response(),
+        None => {
+            bump(&shared.counters.not_found);
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
+}
