@@ -8,6 +8,7 @@ mod parse;
 mod poll;
 mod reconcile;
 mod schedules;
+mod sweep;
 mod verdicts;
 
 use nectar_lifecycle_support::webhook_fixture;

@@ -4,7 +4,8 @@
 use nectar_lifecycle_core::{AccountStatus, ConnectionStatus as S, Enumerated, TrackingStatus};
 use nectar_lifecycle_support::{poll_fixture as fixture, poll_fixtures, webhook_fixture};
 use nectar_lifecycle_webhook::{
-    self as webhook, COMPANY_LIST_KEYS, CompanyListQuery, ConnectionPayload, Reported, WebhookError,
+    self as webhook, COMPANY_LIST_KEYS, CompanyListPage, CompanyListQuery, ConnectionPayload,
+    PageLimit, PageNumber, QueryError, Reported, WebhookError,
 };
 
 fn details(name: &str) -> ConnectionPayload {
@@ -442,4 +443,387 @@ fn the_status_filter_client_side() {
     }
     let bare = list("company-list.json");
     assert_eq!(ids(&query.with_status(S::Pending).filter(bare)), ["c-103"]);
+}
+
+/// Page `n`, which must be valid.
+fn page_number(n: u32) -> PageNumber {
+    PageNumber::new(n).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Nectar's envelope for page 2 of 3, two connections per page, as the docs list its fields.
+const ENVELOPE: &str = r#"{"totalConnections":5,"perPage":2,"totalPages":3,"currentPage":2,
+    "hasNext":true,"hasPrevious":true,"connections":[{"id":"c3","status":"CONNECTED"},
+    {"id":"c4","status":"NEW_PASSWORD_NEEDED","someNewField":1}]}"#;
+
+/// [`ENVELOPE`], read by hand.
+fn envelope() -> CompanyListPage {
+    CompanyListPage {
+        total_connections: Some(5),
+        per_page: Some(2),
+        total_pages: Some(3),
+        current_page: Some(page_number(2)),
+        has_next: Some(true),
+        has_previous: Some(true),
+        connections: vec![
+            ConnectionPayload::new("c3", S::Connected),
+            ConnectionPayload::new("c4", S::NewPasswordNeeded),
+        ],
+    }
+}
+
+#[test]
+fn the_page_envelope_reads_every_documented_field() {
+    let page = webhook::parse_company_page(ENVELOPE.as_bytes());
+    assert_eq!(page, Ok(envelope()));
+    assert!(!envelope().is_last());
+    // The list alone, as before the envelope was documented.
+    assert_eq!(
+        webhook::parse_company_list(ENVELOPE.as_bytes()),
+        Ok(envelope().connections)
+    );
+}
+
+#[test]
+fn a_bare_array_is_one_complete_page() {
+    for (body, count) in [
+        (
+            &br#"[{"id":"c1","status":"CONNECTED"},{"id":"c2","status":"PENDING"}]"#[..],
+            2,
+        ),
+        (b"[]", 0),
+    ] {
+        let page = webhook::parse_company_page(body).expect("a bare array");
+        assert_eq!(page.connections.len(), count);
+        assert_eq!(page.total_connections, Some(count as u64));
+        assert_eq!(
+            (page.total_pages, page.current_page),
+            (Some(1), Some(PageNumber::FIRST))
+        );
+        assert_eq!(
+            (page.has_next, page.has_previous),
+            (Some(false), Some(false))
+        );
+        assert!(page.is_last());
+    }
+    let fixture = webhook::parse_company_page(&fixture("company-list.json")).expect("fixture");
+    assert_eq!(fixture, CompanyListPage::single(list("company-list.json")));
+}
+
+#[test]
+fn the_envelope_holds_its_list_under_any_documented_key() {
+    for key in COMPANY_LIST_KEYS {
+        let body = ENVELOPE.replace(r#""connections":"#, &format!(r#""{key}":"#));
+        assert_eq!(
+            webhook::parse_company_page(body.as_bytes()),
+            Ok(envelope()),
+            "{key}"
+        );
+        // The list first, the page fields after it, unknown members between.
+        let body = format!(
+            r#"{{"{key}":[],"next":"cursor","currentPage":3,"totalPages":3,"hasNext":false}}"#
+        );
+        let page = webhook::parse_company_page(body.as_bytes()).expect("an envelope");
+        assert_eq!(
+            (page.current_page, page.total_pages, page.has_next),
+            (Some(page_number(3)), Some(3), Some(false)),
+            "{key}"
+        );
+        assert!(page.connections.is_empty() && page.is_last(), "{key}");
+    }
+}
+
+#[test]
+fn a_missing_or_null_page_field_reads_as_absent() {
+    /// Each page field, and the envelope without it.
+    type Without = fn(CompanyListPage) -> CompanyListPage;
+    let fields: [(&str, &str, Without); 6] = [
+        ("totalConnections", "5", |p| CompanyListPage {
+            total_connections: None,
+            ..p
+        }),
+        ("perPage", "2", |p| CompanyListPage {
+            per_page: None,
+            ..p
+        }),
+        ("totalPages", "3", |p| CompanyListPage {
+            total_pages: None,
+            ..p
+        }),
+        ("currentPage", "2", |p| CompanyListPage {
+            current_page: None,
+            ..p
+        }),
+        ("hasNext", "true", |p| CompanyListPage {
+            has_next: None,
+            ..p
+        }),
+        ("hasPrevious", "true", |p| CompanyListPage {
+            has_previous: None,
+            ..p
+        }),
+    ];
+    for (field, value, without) in fields {
+        let member = format!(r#""{field}":{value},"#);
+        assert!(ENVELOPE.contains(&member), "{field}");
+        let missing = ENVELOPE.replace(&member, "");
+        let null = ENVELOPE.replace(&member, &format!(r#""{field}":null,"#));
+        for body in [missing, null] {
+            assert_eq!(
+                webhook::parse_company_page(body.as_bytes()),
+                Ok(without(envelope())),
+                "{body}"
+            );
+        }
+    }
+    // All of them missing, or null: a list that cannot say that more follow.
+    for body in [
+        r#"{"connections":[]}"#,
+        r#"{"totalConnections":null,"perPage":null,"totalPages":null,"currentPage":null,
+            "hasNext":null,"hasPrevious":null,"connections":null}"#,
+    ] {
+        let page = webhook::parse_company_page(body.as_bytes());
+        assert_eq!(page, Ok(CompanyListPage::default()), "{body}");
+        assert!(CompanyListPage::default().is_last());
+    }
+}
+
+#[test]
+fn a_page_field_of_the_wrong_type_is_named() {
+    let cases = [
+        (
+            r#""hasNext":"yes""#,
+            "hasNext",
+            r#"invalid type: string "yes", expected a boolean"#,
+        ),
+        (
+            r#""hasPrevious":1"#,
+            "hasPrevious",
+            "invalid type: integer `1`, expected a boolean",
+        ),
+        (
+            r#""totalPages":"3""#,
+            "totalPages",
+            r#"invalid type: string "3", expected u32"#,
+        ),
+        (
+            r#""perPage":-1"#,
+            "perPage",
+            "invalid value: integer `-1`, expected u32",
+        ),
+        (
+            r#""totalConnections":1.5"#,
+            "totalConnections",
+            "invalid type: floating point `1.5`, expected u64",
+        ),
+        (
+            r#""currentPage":0"#,
+            "currentPage",
+            "invalid value: integer `0`, expected a page from 1",
+        ),
+        (
+            r#""currentPage":4294967296"#,
+            "currentPage",
+            "invalid value: integer `4294967296`, expected u32",
+        ),
+        (
+            r#""currentPage":[2]"#,
+            "currentPage",
+            "invalid type: sequence, expected u32",
+        ),
+    ];
+    for (member, field, message) in cases {
+        // Before the list and after it.
+        for body in [
+            format!(r#"{{{member},"connections":[]}}"#),
+            format!(r#"{{"connections":[],{member}}}"#),
+        ] {
+            assert_eq!(
+                invalid(webhook::parse_company_page(body.as_bytes())),
+                (field.to_owned(), message.to_owned()),
+                "{body}"
+            );
+        }
+    }
+    // An element of the list, by its index under the key.
+    let body = br#"{"currentPage":1,"connections":[{"id":"c1","status":"CONNECTED"},
+        {"id":"c2","status":"CONNECTED"},{"id":"c3","status":7}],"hasNext":false}"#;
+    assert_eq!(
+        invalid(webhook::parse_company_page(body)),
+        (
+            "connections[2].status".to_owned(),
+            "invalid type: integer `7`, expected a string".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_page_field_given_twice_is_refused() {
+    for field in [
+        "totalConnections",
+        "perPage",
+        "totalPages",
+        "currentPage",
+        "hasNext",
+        "hasPrevious",
+    ] {
+        let value = if field.starts_with("has") {
+            "true"
+        } else {
+            "1"
+        };
+        // Even with the same value, or null the first time.
+        for first in [value, "null"] {
+            let body = format!(r#"{{"{field}":{first},"connections":[],"{field}":{value}}}"#);
+            assert_eq!(
+                invalid(webhook::parse_company_page(body.as_bytes())),
+                (".".to_owned(), format!("duplicate field `{field}`")),
+                "{body}"
+            );
+        }
+    }
+}
+
+#[test]
+fn which_page_is_the_last() {
+    let page = |current: Option<u32>, total: Option<u32>, has_next: Option<bool>| CompanyListPage {
+        current_page: current.map(page_number),
+        total_pages: total,
+        has_next,
+        ..CompanyListPage::default()
+    };
+    let cases = [
+        // `hasNext` decides when it says no more.
+        ((Some(1), Some(3), Some(false)), true),
+        ((None, None, Some(false)), true),
+        // `currentPage` reaching `totalPages` ends, whatever `hasNext` claims.
+        ((Some(3), Some(3), Some(true)), true),
+        ((Some(4), Some(3), None), true),
+        ((Some(1), Some(0), Some(true)), true),
+        ((Some(2), Some(3), Some(true)), false),
+        ((Some(2), Some(3), None), false),
+        // Without `currentPage`, `totalPages` alone says more may follow.
+        ((None, Some(3), None), false),
+        ((None, Some(1), Some(true)), false),
+        // `hasNext: true` alone says more follow.
+        ((Some(7), None, Some(true)), false),
+        // Neither `hasNext` nor `totalPages`: nothing says more follow.
+        ((Some(7), None, None), true),
+        ((None, None, None), true),
+    ];
+    for ((current, total, has_next), last) in cases {
+        assert_eq!(
+            page(current, total, has_next).is_last(),
+            last,
+            "currentPage {current:?}, totalPages {total:?}, hasNext {has_next:?}"
+        );
+    }
+}
+
+#[test]
+fn the_envelope_serializes_as_documented_and_round_trips() {
+    let json = serde_json::to_value(envelope()).expect("serializes");
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "totalConnections": 5, "perPage": 2, "totalPages": 3, "currentPage": 2,
+            "hasNext": true, "hasPrevious": true,
+            "connections": serde_json::to_value(envelope().connections).expect("serializes"),
+        })
+    );
+    let bytes = serde_json::to_vec(&envelope()).expect("serializes");
+    assert_eq!(webhook::parse_company_page(&bytes), Ok(envelope()));
+    // Absent fields are left out; the list is always there.
+    let bare = CompanyListPage::default();
+    assert_eq!(
+        serde_json::to_value(&bare).expect("serializes"),
+        serde_json::json!({"connections": []})
+    );
+    let bytes = serde_json::to_vec(&bare).expect("serializes");
+    assert_eq!(webhook::parse_company_page(&bytes), Ok(bare));
+}
+
+#[test]
+fn page_and_limit_go_in_the_path_after_the_status() {
+    let query = CompanyListQuery::new("c-42");
+    let paged = |page: u32, limit: u32| {
+        query
+            .clone()
+            .with_page(page)
+            .and_then(|q| q.with_limit(limit))
+            .map(|q| q.path())
+    };
+    assert_eq!(
+        paged(1, 1).as_deref(),
+        Ok("/connection/company/c-42?page=1&limit=1")
+    );
+    assert_eq!(
+        paged(u32::MAX, 500).as_deref(),
+        Ok("/connection/company/c-42?page=4294967295&limit=500")
+    );
+    // The order is status, page, limit, whatever order they were set in.
+    let all = query
+        .clone()
+        .with_limit(25)
+        .and_then(|q| q.with_page(3))
+        .map(|q| q.with_status(S::MfaTokenExpired).path());
+    assert_eq!(
+        all.as_deref(),
+        Ok("/connection/company/c-42?status=MFA_TOKEN_EXPIRED&page=3&limit=25")
+    );
+    assert_eq!(
+        query.clone().per_page(PageLimit::DEFAULT).path(),
+        "/connection/company/c-42?limit=100"
+    );
+    assert_eq!(
+        query
+            .clone()
+            .at_page(page_number(9))
+            .per_page(PageLimit::MIN)
+            .path(),
+        "/connection/company/c-42?page=9&limit=1"
+    );
+    // A page set twice: the last one.
+    let again = query.clone().with_page(2).and_then(|q| q.with_page(5));
+    assert_eq!(
+        again.map(|q| q.path()).as_deref(),
+        Ok("/connection/company/c-42?page=5")
+    );
+}
+
+#[test]
+fn a_page_or_limit_out_of_range_is_a_typed_error_and_never_sent() {
+    let query = CompanyListQuery::new("c-42");
+    assert_eq!(
+        query.clone().with_page(0),
+        Err(QueryError::Page { page: 0 })
+    );
+    for limit in [0, 501, 1000, u32::MAX] {
+        assert_eq!(
+            query.clone().with_limit(limit),
+            Err(QueryError::Limit { limit })
+        );
+        assert_eq!(PageLimit::new(limit), Err(QueryError::Limit { limit }));
+    }
+    for limit in [1, 2, 100, 499, 500] {
+        assert_eq!(PageLimit::new(limit).map(PageLimit::get), Ok(limit));
+    }
+    assert_eq!(
+        (
+            PageLimit::MIN.get(),
+            PageLimit::DEFAULT.get(),
+            PageLimit::MAX.get()
+        ),
+        (1, 100, 500)
+    );
+    assert_eq!(
+        QueryError::Page { page: 0 }.to_string(),
+        "page 0 is out of range: pages are numbered from 1"
+    );
+    assert_eq!(
+        QueryError::Limit { limit: 501 }.to_string(),
+        "limit 501 is out of range: Nectar lists 1 to 500 connections per page"
+    );
+    assert_eq!(PageNumber::new(1), Ok(PageNumber::FIRST));
+    assert_eq!(page_number(41).next(), Some(page_number(42)));
+    assert_eq!(page_number(u32::MAX).next(), None);
 }
