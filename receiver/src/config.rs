@@ -1,8 +1,11 @@
 //! Configuration: from the environment, with defaults that run.
 
 use core::fmt;
+use core::num::NonZeroU32;
 use core::time::Duration;
 use std::net::SocketAddr;
+
+use nectar_lifecycle::webhook::PageLimit;
 
 use nectar_lifecycle::verify::{SecretError, Verifier, WebhookSecret};
 
@@ -16,8 +19,12 @@ pub const DEFAULT_LISTEN_ADDR: SocketAddr =
 /// `NECTAR_API_BASE_URL` when unset: Nectar's API, version 2.2.
 pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2";
 
+/// The most requests in flight to Nectar's API that its docs allow, and the default of
+/// `NECTAR_MAX_REQUESTS_IN_FLIGHT`.
+pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
+
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 5] = [
+pub const VARIABLES: [(&str, &str); 9] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -32,6 +39,22 @@ pub const VARIABLES: [(&str, &str); 5] = [
         "the API key the poller sends as X-API-Key",
     ),
     ("LISTEN_ADDR", "the address to listen on"),
+    (
+        "NECTAR_COMPANY_IDS",
+        "the companies to sweep, separated by whitespace or commas (sweeps are off without)",
+    ),
+    (
+        "NECTAR_SWEEP_INTERVAL",
+        "how often each company is swept, like 90s, 15m or 1h (default 1h)",
+    ),
+    (
+        "NECTAR_SWEEP_LEASE",
+        "how long a sweep's holder keeps it without renewing, like 60s (default 60s)",
+    ),
+    (
+        "NECTAR_MAX_REQUESTS_IN_FLIGHT",
+        "the most requests in flight to Nectar's API, 1 to 10 (default 10)",
+    ),
 ];
 
 /// Everything the receiver needs to run. `Debug` shows no secret: the webhook secrets and
@@ -51,6 +74,11 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// How the poller runs.
     pub polling: Polling,
+    /// How every call to Nectar's API behaves towards it (`NECTAR_MAX_REQUESTS_IN_FLIGHT`).
+    pub etiquette: Etiquette,
+    /// The companies swept and how (`NECTAR_COMPANY_IDS`, `NECTAR_SWEEP_INTERVAL`); no
+    /// company, no sweep.
+    pub sweeping: Sweeping,
     /// How many database connections to open at most; `None` for the engine's default.
     pub max_connections: Option<u32>,
 }
@@ -69,6 +97,8 @@ impl Config {
             },
             timeouts: Timeouts::default(),
             polling: Polling::default(),
+            etiquette: Etiquette::default(),
+            sweeping: Sweeping::default(),
             max_connections: None,
         }
     }
@@ -121,6 +151,25 @@ impl Config {
             config.api.base_url = base_url.trim().trim_end_matches('/').to_owned();
         }
         config.api.key = get("NECTAR_API_KEY").map(|key| ApiKey(key.trim().to_owned()));
+        if let Some(companies) = get("NECTAR_COMPANY_IDS") {
+            config.sweeping.companies = split_list(&companies).map(str::to_owned).collect();
+            config.sweeping.companies.sort();
+            config.sweeping.companies.dedup();
+        }
+        if let Some(interval) = get("NECTAR_SWEEP_INTERVAL") {
+            config.sweeping.interval = parse_duration("NECTAR_SWEEP_INTERVAL", &interval)?;
+        }
+        if let Some(lease) = get("NECTAR_SWEEP_LEASE") {
+            config.sweeping.lease = parse_duration("NECTAR_SWEEP_LEASE", &lease)?;
+        }
+        if let Some(limit) = get("NECTAR_MAX_REQUESTS_IN_FLIGHT") {
+            config.etiquette.max_in_flight = limit
+                .trim()
+                .parse::<NonZeroU32>()
+                .ok()
+                .filter(|n| n.get() <= MAX_REQUESTS_IN_FLIGHT)
+                .ok_or(ConfigError::MaxRequestsInFlight { value: limit })?;
+        }
         Ok(config)
     }
 
@@ -133,11 +182,31 @@ impl Config {
     }
 }
 
-/// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.
-fn parse_secrets(value: &str) -> Result<Vec<WebhookSecret>, ConfigError> {
+/// The items of a list separated by whitespace or commas, in order.
+fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|secret| !secret.is_empty())
+        .filter(|item| !item.is_empty())
+}
+
+/// A positive duration like `90s`, `15m`, `1h` or `1h30m` (jiff's friendly format, or ISO
+/// 8601 like `PT1H`).
+fn parse_duration(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    value
+        .trim()
+        .parse::<jiff::SignedDuration>()
+        .ok()
+        .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| ConfigError::Duration {
+            variable,
+            value: value.to_owned(),
+        })
+}
+
+/// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.
+fn parse_secrets(value: &str) -> Result<Vec<WebhookSecret>, ConfigError> {
+    split_list(value)
         .enumerate()
         .map(|(index, secret)| {
             WebhookSecret::new(secret).map_err(|source| ConfigError::Secret { index, source })
@@ -387,10 +456,121 @@ impl Polling {
     /// ```
     #[must_use]
     pub fn backoff_after(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(30);
-        self.backoff
-            .saturating_mul(1 << doublings)
-            .min(self.max_backoff)
+        doubling(self.backoff, self.max_backoff, attempts)
+    }
+}
+
+/// How every call to Nectar's API behaves towards it: the etiquette its docs ask for (at
+/// most 10 requests in flight, exponential backoff on 429).
+///
+/// ```
+/// use core::time::Duration;
+/// use nectar_receiver::Etiquette;
+///
+/// let etiquette = Etiquette::default();
+/// assert_eq!(etiquette.max_in_flight.get(), 10);
+/// assert_eq!(etiquette.backoff_after(1), Duration::from_millis(500));
+/// assert_eq!(etiquette.backoff_after(3), Duration::from_secs(2));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Etiquette {
+    /// The most requests in flight at once from this instance, 1 to
+    /// [`MAX_REQUESTS_IN_FLIGHT`] (`NECTAR_MAX_REQUESTS_IN_FLIGHT`): 10.
+    pub max_in_flight: NonZeroU32,
+    /// Attempts of one read, the first included, on 429, 5xx or a failed connection: 4.
+    pub attempts: NonZeroU32,
+    /// The wait after the first failed attempt, doubled after each further one: 500 ms.
+    pub backoff: Duration,
+    /// The longest wait between attempts of one read: 30 s. A `Retry-After` asking for
+    /// longer ends the call instead, and its caller tries again no sooner.
+    pub max_backoff: Duration,
+}
+
+impl Default for Etiquette {
+    fn default() -> Self {
+        Self {
+            max_in_flight: NonZeroU32::new(MAX_REQUESTS_IN_FLIGHT).unwrap_or(NonZeroU32::MIN),
+            attempts: NonZeroU32::new(4).unwrap_or(NonZeroU32::MIN),
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Etiquette {
+    /// The wait after the `attempts`-th failed attempt of a read.
+    #[must_use]
+    pub fn backoff_after(&self, attempts: u32) -> Duration {
+        doubling(self.backoff, self.max_backoff, attempts)
+    }
+}
+
+/// `first` doubled per attempt after the first, at most `max`.
+fn doubling(first: Duration, max: Duration, attempts: u32) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(30);
+    first.saturating_mul(1 << doublings).min(max)
+}
+
+/// Which companies are swept, and how: every connection of each is listed page by page
+/// (`GET /connection/company/{companyId}`) and reconciled like a polled snapshot.
+///
+/// ```
+/// use core::time::Duration;
+/// use nectar_receiver::Sweeping;
+///
+/// let sweeping = Sweeping::default();
+/// assert!(sweeping.companies.is_empty()); // sweeps are off
+/// assert_eq!(sweeping.interval, Duration::from_secs(3600));
+/// assert_eq!(sweeping.page_limit.get(), 500);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweeping {
+    /// The companies (`NECTAR_COMPANY_IDS`), sorted, each once; none turns sweeps off.
+    pub companies: Vec<String>,
+    /// From the start of one sweep of a company to the next (`NECTAR_SWEEP_INTERVAL`): 1 h.
+    /// Each instance also sweeps every company once when it starts.
+    pub interval: Duration,
+    /// Connections per page asked for: 500, the most Nectar serves, for the fewest requests.
+    pub page_limit: PageLimit,
+    /// How long a claimed sweep is kept from other instances without a sign of life
+    /// (`NECTAR_SWEEP_LEASE`): 60 s.
+    /// The holder renews it after every page; a sweep whose holder died is picked up again
+    /// (from page 1) once its lease ends.
+    pub lease: Duration,
+    /// How often an instance looks for a sweep that is due: 1 s.
+    pub check_every: Duration,
+    /// The delay before a failed sweep is tried again, doubled per failure, at most
+    /// [`interval`](Self::interval): 30 s.
+    pub retry: Duration,
+}
+
+impl Default for Sweeping {
+    fn default() -> Self {
+        Self {
+            companies: Vec::new(),
+            interval: Duration::from_secs(3600),
+            page_limit: PageLimit::MAX,
+            lease: Duration::from_secs(60),
+            check_every: Duration::from_secs(1),
+            retry: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Sweeping {
+    /// The delay before a sweep that failed `failures` times in a row is tried again.
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use nectar_receiver::Sweeping;
+    ///
+    /// let sweeping = Sweeping::default();
+    /// assert_eq!(sweeping.retry_after(1), Duration::from_secs(30));
+    /// assert_eq!(sweeping.retry_after(20), Duration::from_secs(3600));
+    /// ```
+    #[must_use]
+    pub fn retry_after(&self, failures: u32) -> Duration {
+        doubling(self.retry, self.interval, failures)
     }
 }
 
@@ -420,10 +600,28 @@ pub enum ConfigError {
         #[source]
         source: SecretError,
     },
+    /// A duration variable is not a positive duration.
+    #[error("{variable}: `{value}` is not a positive duration (like 90s, 15m or 1h)")]
+    Duration {
+        /// The variable.
+        variable: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// `NECTAR_MAX_REQUESTS_IN_FLIGHT` is not a number from 1 to 10.
+    #[error(
+        "NECTAR_MAX_REQUESTS_IN_FLIGHT: `{value}` is not a number from 1 to {MAX_REQUESTS_IN_FLIGHT} (Nectar asks for at most 10 in flight)"
+    )]
+    MaxRequestsInFlight {
+        /// The value given.
+        value: String,
+    },
 }
 
 #[cfg(test)]
 mod tests {
+    use core::time::Duration;
+
     use super::{Config, ConfigError, DatabaseUrl, Engine};
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -432,6 +630,57 @@ mod tests {
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| (*v).to_owned())
         })
+    }
+
+    #[test]
+    fn sweeps_are_configured_by_companies_interval_and_the_in_flight_limit() {
+        let set = config(&[
+            ("NECTAR_COMPANY_IDS", " co-2, co-1\nco-2\tco-3 "),
+            ("NECTAR_SWEEP_INTERVAL", "15m"),
+            ("NECTAR_MAX_REQUESTS_IN_FLIGHT", "4"),
+            ("NECTAR_SWEEP_LEASE", "5s"),
+        ])
+        .expect("valid");
+        assert_eq!(set.sweeping.lease, Duration::from_secs(5));
+        assert_eq!(set.sweeping.companies, ["co-1", "co-2", "co-3"]);
+        assert_eq!(set.sweeping.interval, Duration::from_secs(900));
+        assert_eq!(set.etiquette.max_in_flight.get(), 4);
+        for (value, seconds) in [("90s", 90), ("1h", 3600), ("1h30m", 5400), ("PT2M", 120)] {
+            let interval = config(&[("NECTAR_SWEEP_INTERVAL", value)]).expect(value);
+            assert_eq!(
+                interval.sweeping.interval,
+                Duration::from_secs(seconds),
+                "{value}"
+            );
+        }
+        let none = config(&[]).expect("the defaults are valid");
+        assert!(none.sweeping.companies.is_empty());
+        assert_eq!(none.sweeping.interval, Duration::from_secs(3600));
+        assert_eq!(none.etiquette.max_in_flight.get(), 10);
+    }
+
+    #[test]
+    fn a_bad_interval_or_in_flight_limit_is_named() {
+        for value in ["0s", "-5m", "soon", "15"] {
+            assert_eq!(
+                config(&[("NECTAR_SWEEP_INTERVAL", value)]).err(),
+                Some(ConfigError::Duration {
+                    variable: "NECTAR_SWEEP_INTERVAL",
+                    value: value.to_owned()
+                }),
+                "{value}"
+            );
+        }
+        for value in ["0", "11", "ten", "-1"] {
+            let err = config(&[("NECTAR_MAX_REQUESTS_IN_FLIGHT", value)]).err();
+            assert_eq!(
+                err,
+                Some(ConfigError::MaxRequestsInFlight {
+                    value: value.to_owned()
+                }),
+                "{value}"
+            );
+        }
     }
 
     #[test]

@@ -19,8 +19,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::poller::PollerWake;
 use crate::store::{Store, StoreError};
+use crate::workers::poll::PollerWake;
 
 /// The path Nectar's webhooks are posted to.
 pub const WEBHOOK_PATH: &str = "/webhooks/nectar";
@@ -36,7 +36,8 @@ struct AppState {
 /// wakes the poller through `wake`.
 ///
 /// * `POST /webhooks/nectar`: a delivery from Nectar (through Svix).
-/// * `GET /connections/{id}`: the stored record of a connection, 404 if none.
+/// * `GET /connections/{id}`: the stored record of a connection (with `notListed` when
+///   complete sweeps have not listed it), 404 if none.
 /// * `GET /connections/{id}/notifications`: its outbox entries, in order.
 /// * `GET /healthz`: 200 when the database answers, else 503.
 pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
@@ -207,7 +208,11 @@ async fn connection(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, Refusal> {
-    let record = state.store.record(&id).await?.ok_or(Refusal::NotFound)?;
+    let record = state
+        .store
+        .record_view(&id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
     Ok(Json(record).into_response())
 }
 

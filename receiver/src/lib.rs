@@ -16,6 +16,13 @@
 //!   and acknowledged (200), not acted on.
 //! * A [`Poller`] closes gaps: it polls `GET /connection/{id}/details` and reconciles the
 //!   snapshot through the same transaction, retrying with exponential backoff.
+//! * A [`Sweeper`] lists every connection of the companies in `NECTAR_COMPANY_IDS`, page
+//!   by page (the library's `Sweep`), at start and every `NECTAR_SWEEP_INTERVAL`, and
+//!   reconciles each as a polled snapshot in the same transaction: with no webhook secret
+//!   the receiver runs on polling alone; with one, sweeps catch what webhooks missed.
+//! * Every call to Nectar's API goes through one [`NectarClient`]: at most 10 requests in
+//!   flight, reads retried with backoff on 429 and 5xx honouring `Retry-After`, a timeout
+//!   per call, a refused key reported rather than retried.
 //! * Each notification of an applied change is appended once to an outbox, for the
 //!   integrator's own worker (see the README's "Recommended integration pattern").
 //!
@@ -28,8 +35,9 @@
 
 mod config;
 mod http;
-mod poller;
+mod nectar;
 mod store;
+mod workers;
 
 use std::io;
 use std::net::SocketAddr;
@@ -40,11 +48,17 @@ use tokio::task::JoinHandle;
 
 pub use config::{
     ApiKey, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL, DEFAULT_LISTEN_ADDR,
-    DatabaseUrl, Engine, NectarApi, Polling, Timeouts, VARIABLES,
+    DatabaseUrl, Engine, Etiquette, MAX_REQUESTS_IN_FLIGHT, NectarApi, Polling, Sweeping, Timeouts,
+    VARIABLES,
 };
 pub use http::{WEBHOOK_PATH, router};
-pub use poller::{FetchError, NectarClient, Poller, PollerWake};
-pub use store::{OutboxEntry, Outcome, PendingPoll, PollJob, Store, StoreError, StoreOptions};
+pub use nectar::{FetchError, NectarClient};
+pub use store::{
+    NotListed, OutboxEntry, Outcome, PendingPoll, PollJob, RecordView, Store, StoreError,
+    StoreOptions, SweepClaim, SweepState,
+};
+pub use workers::poll::{Poller, PollerWake};
+pub use workers::sweep::{MAX_CONCURRENT_SWEEPS, SweepFailed, SweepReport, Sweeper};
 
 /// Why the service could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -75,13 +89,14 @@ pub enum ServiceError {
     Task(#[from] tokio::task::JoinError),
 }
 
-/// A running receiver: its HTTP server and its poller.
+/// A running receiver: its HTTP server, its poller and its sweeper.
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<io::Result<()>>,
     poller: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
 }
 
 impl Running {
@@ -92,7 +107,7 @@ impl Running {
     }
 
     /// Stops it: no new connection is accepted, requests in flight are answered, the poller
-    /// stops between jobs.
+    /// stops between jobs, a sweep between pages (due again at once).
     ///
     /// # Errors
     /// [`ServiceError::Serve`] or [`ServiceError::Task`] if it had failed.
@@ -100,12 +115,14 @@ impl Running {
         // Nobody listening means both tasks are gone already; their results say why.
         let _receivers_gone = self.shutdown.send(true);
         self.poller.await?;
+        self.sweeper.await?;
         self.server.await?.map_err(ServiceError::Serve)
     }
 }
 
 /// Starts the receiver on `store`: binds `config.listen_addr`, serves the [`router`], and
-/// runs a [`Poller`].
+/// runs a [`Poller`] and a [`Sweeper`] (idle without companies), sharing one
+/// [`NectarClient`].
 ///
 /// # Errors
 /// [`ServiceError::Bind`] or [`ServiceError::Client`].
@@ -115,7 +132,9 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     let listener = TcpListener::bind(addr).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
     let wake = PollerWake::default();
-    let poller = Poller::new(config, store.clone(), wake.clone())?;
+    let client = NectarClient::new(config)?;
+    let poller = Poller::new(config.polling, store.clone(), client.clone(), wake.clone());
+    let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client);
     let app = router(config, store, wake);
     let (shutdown, stopping) = watch::channel(false);
     let mut stop_serving = stopping.clone();
@@ -127,12 +146,14 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
             })
             .into_future(),
     );
-    let poller = tokio::spawn(poller.run(stopping));
+    let poller = tokio::spawn(poller.run(stopping.clone()));
+    let sweeper = tokio::spawn(sweeper.run(stopping));
     Ok(Running {
         addr,
         shutdown,
         server,
         poller,
+        sweeper,
     })
 }
 
@@ -142,11 +163,18 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
 /// # Errors
 /// [`ServiceError`].
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), ServiceError> {
-    if config.webhook_secrets.is_empty() {
-        tracing::warn!("NECTAR_WEBHOOK_SECRETS is not set: every delivery will be refused (401)");
+    let sweeps = !config.sweeping.companies.is_empty();
+    match (config.webhook_secrets.is_empty(), sweeps) {
+        (true, true) => tracing::info!(
+            "NECTAR_WEBHOOK_SECRETS is not set: running on polling alone (sweeps), every delivery refused (401)"
+        ),
+        (true, false) => tracing::warn!(
+            "neither NECTAR_WEBHOOK_SECRETS nor NECTAR_COMPANY_IDS is set: every delivery will be refused (401) and nothing is swept"
+        ),
+        (false, _) => {}
     }
     if config.api.key.is_none() {
-        tracing::warn!("NECTAR_API_KEY is not set: gaps will be polled only once it is");
+        tracing::warn!("NECTAR_API_KEY is not set: nothing will be polled or swept until it is");
     }
     let store = Store::open(&config.database_url, StoreOptions::from(&config)).await?;
     let running = start(&config, store.clone()).await?;
@@ -155,6 +183,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         engine = %store.engine(),
         database = %config.database_url,
         secrets = config.webhook_secrets.len(),
+        companies = config.sweeping.companies.len(),
+        sweep_interval = ?config.sweeping.interval,
         "nectar-receiver listening"
     );
     shutdown.await;

@@ -12,6 +12,7 @@ mod sql;
 
 use core::time::Duration;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use nectar_lifecycle::webhook::{
@@ -30,13 +31,64 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The connection's row, held for the rest of the transaction.
 const LOCK_CONNECTION: Sql = Sql::each(
-    "SELECT record, last_sequence FROM connections WHERE id = $1",
-    "SELECT record, last_sequence FROM connections WHERE id = $1 FOR UPDATE",
+    "SELECT record, last_sequence, last_listed_at, not_listed_since FROM connections \
+     WHERE id = $1",
+    "SELECT record, last_sequence, last_listed_at, not_listed_since FROM connections \
+     WHERE id = $1 FOR UPDATE",
 );
-const INSERT_CONNECTION: Sql =
-    Sql::same("INSERT INTO connections (id) VALUES ($1) ON CONFLICT (id) DO NOTHING");
+const INSERT_CONNECTION: Sql = Sql::same(
+    "INSERT INTO connections (id, first_seen_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+);
+/// The record, and the company when the observation names one.
 const STORE_RECORD: Sql = Sql::same(
-    "UPDATE connections SET record = $2, last_sequence = $3, updated_at = $4 WHERE id = $1",
+    "UPDATE connections SET record = $2, last_sequence = $3, updated_at = $4, \
+     company_id = COALESCE($5, company_id) WHERE id = $1",
+);
+/// A sweep listed the connection: no longer marked as not listed.
+const LISTED: Sql = Sql::same(
+    "UPDATE connections SET company_id = $2, last_listed_at = $3, not_listed_since = NULL \
+     WHERE id = $1",
+);
+/// The stored connections of a company that the sweep started at `$2` did not list and that
+/// were there when it started.
+const NOT_LISTED: Sql = Sql::same(
+    "SELECT id, record, last_listed_at, not_listed_since FROM connections \
+     WHERE company_id = $1 AND record IS NOT NULL AND COALESCE(last_listed_at, 0) < $2 \
+     AND COALESCE(first_seen_at, 0) < $2 ORDER BY id",
+);
+const MARK_NOT_LISTED: Sql =
+    Sql::same("UPDATE connections SET record = $2, not_listed_since = $3 WHERE id = $1");
+const SELECT_LISTING: Sql =
+    Sql::same("SELECT record, last_listed_at, not_listed_since FROM connections WHERE id = $1");
+/// At start-up: a sweep of the company is due now (sooner if it was due earlier).
+const SCHEDULE_SWEEP: Sql = Sql::each(
+    "INSERT INTO sweeps (company_id, due_at) VALUES ($1, $2) ON CONFLICT (company_id) \
+     DO UPDATE SET due_at = MIN(sweeps.due_at, excluded.due_at)",
+    "INSERT INTO sweeps (company_id, due_at) VALUES ($1, $2) ON CONFLICT (company_id) \
+     DO UPDATE SET due_at = LEAST(sweeps.due_at, EXCLUDED.due_at)",
+);
+/// Claims the company's sweep when it is due and nobody holds it. One statement, so two
+/// instances cannot both claim it: PostgreSQL re-checks the condition on the row once the
+/// other's update commits; SQLite's write lock serializes them.
+const CLAIM_SWEEP: Sql = Sql::same(
+    "UPDATE sweeps SET leased_until = $3, claims = claims + 1, started_at = $2 \
+     WHERE company_id = $1 AND due_at <= $2 AND leased_until <= $2 \
+     RETURNING claims, failures",
+);
+const RENEW_SWEEP: Sql =
+    Sql::same("UPDATE sweeps SET leased_until = $3 WHERE company_id = $1 AND claims = $2");
+const FINISH_SWEEP: Sql = Sql::same(
+    "UPDATE sweeps SET due_at = $3, leased_until = 0, failures = 0, last_error = NULL, \
+     last_completed_at = $4, last_listed = $5, last_not_listed = $6 \
+     WHERE company_id = $1 AND claims = $2",
+);
+const FAIL_SWEEP: Sql = Sql::same(
+    "UPDATE sweeps SET due_at = $3, leased_until = 0, failures = failures + 1, \
+     last_error = $4 WHERE company_id = $1 AND claims = $2",
+);
+const SELECT_SWEEPS: Sql = Sql::same(
+    "SELECT company_id, due_at, leased_until, claims, started_at, failures, last_error, \
+     last_completed_at, last_listed, last_not_listed FROM sweeps ORDER BY company_id",
 );
 const APPEND_OUTBOX: Sql = Sql::same(
     "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, created_at) \
@@ -162,6 +214,80 @@ pub struct OutboxEntry {
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
     pub created_at: String,
+}
+
+/// A stored connection that complete sweeps of its company have not listed: kept (never
+/// deleted), and marked in its record's JSON under `notListed`. A sweep that lists it again
+/// clears the mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotListed {
+    /// When a sweep last listed it; `None` if no sweep ever did.
+    pub last_listed_at: Option<Timestamp>,
+    /// When the first complete sweep that did not list it ended.
+    pub since: Timestamp,
+}
+
+impl NotListed {
+    fn new(last_listed_at: Option<i64>, since: i64) -> Self {
+        Self {
+            last_listed_at: last_listed_at.map(timestamp),
+            since: timestamp(since),
+        }
+    }
+}
+
+/// A stored record as the read API shows it (`GET /connections/{id}`): the library's
+/// [`Record`], and `notListed` when complete sweeps have not listed the connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordView {
+    /// The record.
+    #[serde(flatten)]
+    pub record: Record,
+    /// The mark, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_listed: Option<NotListed>,
+}
+
+/// A claimed sweep of one company: list its connections, renew the claim after each page
+/// ([`Store::renew_sweep`]), then [`Store::finish_sweep`] or [`Store::fail_sweep`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepClaim {
+    /// The company.
+    pub company_id: String,
+    /// The claim's number: a later claim of the same company supersedes this one.
+    pub claim: i64,
+    /// Failed sweeps of the company in a row before this one.
+    pub failures: i64,
+    /// When the sweep started.
+    pub started_at: Timestamp,
+}
+
+/// A company's sweeps, as [`Store::sweeps`] lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepState {
+    /// The company.
+    pub company_id: String,
+    /// When the next sweep may start.
+    pub due_at: Timestamp,
+    /// Until when an instance holds the current sweep; `None` when none does.
+    pub leased_until: Option<Timestamp>,
+    /// Claims so far (sweeps started, the current one included).
+    pub claims: i64,
+    /// When the current or last sweep started.
+    pub started_at: Option<Timestamp>,
+    /// Failed sweeps in a row.
+    pub failures: i64,
+    /// Why the last one failed, if it did.
+    pub last_error: Option<String>,
+    /// When the last complete sweep ended (RFC 3339).
+    pub last_completed_at: Option<String>,
+    /// Connections the last complete sweep listed.
+    pub last_listed: Option<i64>,
+    /// Stored connections it did not list.
+    pub last_not_listed: Option<i64>,
 }
 
 /// A claimed poll job: poll the connection, then [`Store::complete_poll`] or
@@ -304,7 +430,7 @@ impl Store {
                     .connect_with(connect)
                     .await?;
                 SQLITE_MIGRATIONS.run(&pool).await?;
-                Pool::Sqlite(pool)
+                Pool::Sqlite(pool, Arc::default())
             }
             Engine::Postgres => {
                 let millis = |d: Duration| format!("{}ms", d.as_millis());
@@ -331,7 +457,7 @@ impl Store {
     #[must_use]
     pub fn engine(&self) -> Engine {
         match self.pool {
-            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Sqlite(..) => Engine::Sqlite,
             Pool::Postgres(_) => Engine::Postgres,
         }
     }
@@ -363,9 +489,253 @@ impl Store {
         now: Timestamp,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
-        let outcome = observe_in(&mut tx, observation, now).await?;
+        let outcome = observe_in(&mut tx, observation, now, None).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Records `snapshot`, listed by a sweep of `company_id`, through the same transaction
+    /// as a delivery ([`Store::observe`]), and notes in it that the connection was listed at
+    /// `now` (clearing a [`NotListed`] mark).
+    ///
+    /// # Errors
+    /// [`StoreError`]; then nothing was recorded.
+    pub async fn observe_listed(
+        &self,
+        snapshot: &ConnectionPayload,
+        company_id: &str,
+        now: Timestamp,
+    ) -> Result<Outcome, StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        let observation = Observation::Snapshot(snapshot);
+        let outcome = observe_in(&mut tx, observation, now, Some(company_id)).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Makes a sweep of each of `companies` due at `now` (or keeps it due earlier): each
+    /// instance sweeps every company once when it starts.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn schedule_sweeps(
+        &self,
+        companies: &[String],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        for company in companies {
+            tx.execute(SCHEDULE_SWEEP, &[Arg::Text(company), Arg::Int(millis(now))])
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims the sweep of `company_id` if it is due at `now` and nobody holds it, keeping
+    /// it from other instances for `lease` (renew it with [`Store::renew_sweep`]).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn claim_sweep(
+        &self,
+        company_id: &str,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Option<SweepClaim>, StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        let row: Option<(i64, i64)> = tx
+            .fetch_optional(
+                CLAIM_SWEEP,
+                &[
+                    Arg::Text(company_id),
+                    Arg::Int(millis(now)),
+                    Arg::Int(millis_after(now, lease)),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(row.map(|(claim, failures)| SweepClaim {
+            company_id: company_id.to_owned(),
+            claim,
+            failures,
+            started_at: now,
+        }))
+    }
+
+    /// Extends the lease of `claim` to `now + lease`; `false` when the sweep is no longer
+    /// this claim's (its lease ended and another instance took it over): stop it then.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn renew_sweep(
+        &self,
+        claim: &SweepClaim,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        let renewed = tx
+            .execute(
+                RENEW_SWEEP,
+                &[
+                    Arg::Text(&claim.company_id),
+                    Arg::Int(claim.claim),
+                    Arg::Int(millis_after(now, lease)),
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(renewed == 1)
+    }
+
+    /// Ends the complete sweep of `claim`, which listed `listed` connections, at `now`: in
+    /// one transaction, marks every stored connection of the company that it did not list
+    /// (and that was stored when it started) as [`NotListed`], and makes the next sweep due
+    /// at `next`. Returns the ids marked, or `None` when the sweep was no longer this
+    /// claim's (then nothing changed).
+    ///
+    /// # Errors
+    /// [`StoreError`]; then nothing changed.
+    pub async fn finish_sweep(
+        &self,
+        claim: &SweepClaim,
+        listed: usize,
+        now: Timestamp,
+        next: Timestamp,
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        let company = Arg::Text(&claim.company_id);
+        let rows: Vec<(String, String, Option<i64>, Option<i64>)> = tx
+            .fetch_all(NOT_LISTED, &[company, Arg::Int(millis(claim.started_at))])
+            .await?;
+        let mut marked = Vec::with_capacity(rows.len());
+        for (id, json, last_listed_at, not_listed_since) in rows {
+            let record = read_record(&id, &json)?;
+            let mark = NotListed::new(last_listed_at, not_listed_since.unwrap_or(millis(now)));
+            let json = record_json(&id, &record, Some(&mark))?;
+            tx.execute(
+                MARK_NOT_LISTED,
+                &[
+                    Arg::Text(&id),
+                    Arg::Text(&json),
+                    Arg::Int(millis(mark.since)),
+                ],
+            )
+            .await?;
+            marked.push(id);
+        }
+        let count = |n: usize| Arg::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        let finished = tx
+            .execute(
+                FINISH_SWEEP,
+                &[
+                    company,
+                    Arg::Int(claim.claim),
+                    Arg::Int(millis(next)),
+                    Arg::Text(&rfc3339(now)),
+                    count(listed),
+                    count(marked.len()),
+                ],
+            )
+            .await?;
+        if finished == 0 {
+            // Dropped without a commit: rolled back.
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(marked))
+    }
+
+    /// Ends the failed sweep of `claim`: the next is due at `due`, and `error` says why.
+    ///
+    /// # Errors
+    /// [`StoreError`]; then the sweep becomes due again when its lease ends.
+    pub async fn fail_sweep(
+        &self,
+        claim: &SweepClaim,
+        due: Timestamp,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin(Access::Write).await?;
+        tx.execute(
+            FAIL_SWEEP,
+            &[
+                Arg::Text(&claim.company_id),
+                Arg::Int(claim.claim),
+                Arg::Int(millis(due)),
+                Arg::Text(error),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every company's sweeps, by company id.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn sweeps(&self) -> Result<Vec<SweepState>, StoreError> {
+        type Row = (
+            String,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = self.read(SELECT_SWEEPS, &[]).await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    company_id,
+                    due_at,
+                    leased_until,
+                    claims,
+                    started_at,
+                    failures,
+                    last_error,
+                    last_completed_at,
+                    last_listed,
+                    last_not_listed,
+                )| SweepState {
+                    company_id,
+                    due_at: timestamp(due_at),
+                    leased_until: (leased_until > 0).then(|| timestamp(leased_until)),
+                    claims,
+                    started_at: started_at.map(timestamp),
+                    failures,
+                    last_error,
+                    last_completed_at,
+                    last_listed,
+                    last_not_listed,
+                },
+            )
+            .collect())
+    }
+
+    /// The stored record of `connection_id` as the read API shows it: the record, with its
+    /// [`NotListed`] mark under `notListed` when complete sweeps have not listed it.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn record_view(&self, connection_id: &str) -> Result<Option<RecordView>, StoreError> {
+        let rows: Vec<(Option<String>, Option<i64>, Option<i64>)> = self
+            .read(SELECT_LISTING, &[Arg::Text(connection_id)])
+            .await?;
+        let Some((Some(json), last_listed_at, not_listed_since)) = rows.into_iter().next() else {
+            return Ok(None);
+        };
+        Ok(Some(RecordView {
+            record: read_record(connection_id, &json)?,
+            not_listed: not_listed_since.map(|since| NotListed::new(last_listed_at, since)),
+        }))
     }
 
     /// The stored record of `connection_id`, if any.
@@ -408,7 +778,7 @@ impl Store {
                     connection_id,
                     generation,
                     attempts,
-                    due_at: Timestamp::from_millisecond(due_at).unwrap_or(Timestamp::MAX),
+                    due_at: timestamp(due_at),
                     last_error,
                 },
             )
@@ -462,7 +832,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
-        let outcome = observe_in(&mut tx, Observation::Snapshot(snapshot), now).await?;
+        let outcome = observe_in(&mut tx, Observation::Snapshot(snapshot), now, None).await?;
         let id = Arg::Text(&job.connection_id);
         let closed = tx
             .execute(CLOSE_POLL, &[id, Arg::Int(job.generation)])
@@ -500,14 +870,20 @@ impl Store {
     }
 }
 
-/// The body of [`Store::observe`], inside its transaction.
+/// The body of [`Store::observe`], inside its transaction; `listed_by` is the company whose
+/// sweep listed the connection, for [`Store::observe_listed`].
 async fn observe_in(
     tx: &mut Tx,
     observation: Observation<'_>,
     now: Timestamp,
+    listed_by: Option<&str>,
 ) -> Result<Outcome, StoreError> {
     let id = observation.connection().id.as_str();
-    let (stored, last_sequence) = lock_connection(tx, id).await?;
+    let Locked {
+        record: stored,
+        last_sequence,
+        not_listed,
+    } = lock_connection(tx, id, now).await?;
     let decision = reconcile(stored.as_ref(), observation);
     if let Decision::OtherConnection { stored, incoming } = decision {
         return Err(StoreError::WrongRecord { stored, incoming });
@@ -545,15 +921,20 @@ async fn observe_in(
             }
         }
     }
-    if let Some(next) = Record::after(stored.as_ref(), observation, &decision) {
-        let json = serde_json::to_string(&next).map_err(|err| StoreError::Corrupt {
-            what: "record",
-            connection: id.to_owned(),
-            message: err.to_string(),
-        })?;
+    // A listed connection loses its mark; any other keeps it in the JSON it is stored with.
+    let mark = not_listed.filter(|_| listed_by.is_none());
+    let next = Record::after(stored.as_ref(), observation, &decision);
+    let unmarked = listed_by.is_some() && not_listed.is_some();
+    if let Some(record) = next.as_ref().or(stored.as_ref().filter(|_| unmarked)) {
+        let json = record_json(id, record, mark.as_ref())?;
         let sequence = appended
             .last()
             .map_or(last_sequence, |entry| entry.sequence);
+        let company = observation
+            .connection()
+            .company
+            .as_ref()
+            .and_then(|c| c.id.as_deref());
         tx.execute(
             STORE_RECORD,
             &[
@@ -561,7 +942,15 @@ async fn observe_in(
                 Arg::Text(&json),
                 Arg::Int(sequence),
                 Arg::Text(&created_at),
+                Arg::MaybeText(company),
             ],
+        )
+        .await?;
+    }
+    if let Some(company) = listed_by {
+        tx.execute(
+            LISTED,
+            &[Arg::Text(id), Arg::Text(company), Arg::Int(millis(now))],
         )
         .await?;
     }
@@ -580,23 +969,61 @@ async fn observe_in(
     })
 }
 
-/// The stored record of connection `id` and its last outbox sequence, the row held until
-/// the transaction ends; the row is inserted first when absent, so that two first
-/// observations of a connection queue on it too.
-async fn lock_connection(tx: &mut Tx, id: &str) -> Result<(Option<Record>, i64), StoreError> {
+/// A connection's row, held for the rest of the transaction.
+struct Locked {
+    /// The stored record; `None` for a connection first observed now.
+    record: Option<Record>,
+    /// Its last outbox sequence.
+    last_sequence: i64,
+    /// Its mark, when complete sweeps have not listed it.
+    not_listed: Option<NotListed>,
+}
+
+/// The stored row of connection `id`, held until the transaction ends; the row is inserted
+/// first when absent (first seen `now`), so that two first observations of a connection
+/// queue on it too.
+async fn lock_connection(tx: &mut Tx, id: &str, now: Timestamp) -> Result<Locked, StoreError> {
+    type Row = (Option<String>, i64, Option<i64>, Option<i64>);
     let args = [Arg::Text(id)];
-    let row = match tx.fetch_optional(LOCK_CONNECTION, &args).await? {
+    let row: Row = match tx.fetch_optional(LOCK_CONNECTION, &args).await? {
         Some(row) => row,
         None => {
-            tx.execute(INSERT_CONNECTION, &args).await?;
+            tx.execute(INSERT_CONNECTION, &[Arg::Text(id), Arg::Int(millis(now))])
+                .await?;
             tx.fetch_optional(LOCK_CONNECTION, &args)
                 .await?
-                .unwrap_or((None, 0))
+                .unwrap_or((None, 0, None, None))
         }
     };
-    let (record, last_sequence): (Option<String>, i64) = row;
-    let record = record.map(|json| read_record(id, &json)).transpose()?;
-    Ok((record, last_sequence))
+    let (record, last_sequence, last_listed_at, not_listed_since) = row;
+    Ok(Locked {
+        record: record.map(|json| read_record(id, &json)).transpose()?,
+        last_sequence,
+        not_listed: not_listed_since.map(|since| NotListed::new(last_listed_at, since)),
+    })
+}
+
+/// `record` as stored: its JSON, with `mark` under `notListed` when there is one.
+fn record_json(id: &str, record: &Record, mark: Option<&NotListed>) -> Result<String, StoreError> {
+    let unwritable = |err: serde_json::Error| StoreError::Corrupt {
+        what: "record",
+        connection: id.to_owned(),
+        message: err.to_string(),
+    };
+    /// The record's fields and `notListed`, without a copy of the record.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Marked<'a> {
+        #[serde(flatten)]
+        record: &'a Record,
+        not_listed: &'a NotListed,
+    }
+    match mark {
+        None => serde_json::to_string(record).map_err(unwritable),
+        Some(not_listed) => {
+            serde_json::to_string(&Marked { record, not_listed }).map_err(unwritable)
+        }
+    }
 }
 
 fn read_record(connection: &str, json: &str) -> Result<Record, StoreError> {
@@ -633,6 +1060,15 @@ fn parse_notification(name: &str) -> Result<Notification, String> {
     use serde::de::IntoDeserializer;
     Notification::deserialize(name.into_deserializer())
         .map_err(|err: serde::de::value::Error| err.to_string())
+}
+
+/// Unix milliseconds as a time (saturating).
+fn timestamp(millis: i64) -> Timestamp {
+    Timestamp::from_millisecond(millis).unwrap_or(if millis < 0 {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
 }
 
 /// `at` as Unix milliseconds.

@@ -3,10 +3,13 @@
 //! SQLite driver reads `$1`-style parameters as PostgreSQL does, and both engines have
 //! `INSERT ... ON CONFLICT` and `UPDATE ... RETURNING`.
 
+use std::sync::Arc;
+
 use sqlx::error::BoxDynError;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Arguments, Encode, FromRow, PgPool, Postgres, Sqlite, SqlitePool, Transaction, Type};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// One statement, as each engine spells it.
 #[derive(Debug, Clone, Copy)]
@@ -69,10 +72,14 @@ pub(super) trait Row:
 impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
 {}
 
-/// A pool of either engine.
+/// A pool of either engine. On SQLite, writers of this process queue on a gate before they
+/// take a connection: SQLite has one writer at a time, and a writer that waits inside
+/// `BEGIN IMMEDIATE` sleeps in SQLite's busy handler (in steps of up to 100 ms) while holding
+/// a pooled connection, so that many writers at once (sweeps of several companies) would
+/// starve the pool. Other processes on the same file still wait through the busy timeout.
 #[derive(Debug, Clone)]
 pub(super) enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, Arc<Mutex<()>>),
     Postgres(PgPool),
 }
 
@@ -90,25 +97,28 @@ pub(super) enum Access {
 impl Pool {
     pub(super) async fn begin(&self, access: Access) -> Result<Tx, sqlx::Error> {
         Ok(match (self, access) {
-            (Self::Sqlite(pool), Access::Write) => {
-                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?)
+            (Self::Sqlite(pool, gate), Access::Write) => {
+                let writing = gate.clone().lock_owned().await;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                Tx::Sqlite(tx, Some(writing))
             }
-            (Self::Sqlite(pool), Access::Read) => Tx::Sqlite(pool.begin().await?),
+            (Self::Sqlite(pool, _), Access::Read) => Tx::Sqlite(pool.begin().await?, None),
             (Self::Postgres(pool), _) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     pub(super) async fn close(&self) {
         match self {
-            Self::Sqlite(pool) => pool.close().await,
+            Self::Sqlite(pool, _) => pool.close().await,
             Self::Postgres(pool) => pool.close().await,
         }
     }
 }
 
-/// A transaction on either engine. Dropped without [`Tx::commit`], it rolls back.
+/// A transaction on either engine. Dropped without [`Tx::commit`], it rolls back. A SQLite
+/// writer holds the process's write gate until then.
 pub(super) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Option<OwnedMutexGuard<()>>),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -116,7 +126,7 @@ impl Tx {
     /// Runs `sql`; returns the number of rows it changed.
     pub(super) async fn execute(&mut self, sql: Sql, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(tx) => sqlx::query_with(sql.sqlite, arguments::<Sqlite>(args)?)
+            Self::Sqlite(tx, _) => sqlx::query_with(sql.sqlite, arguments::<Sqlite>(args)?)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
@@ -143,7 +153,7 @@ impl Tx {
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, sqlx::Error> {
         match self {
-            Self::Sqlite(tx) => {
+            Self::Sqlite(tx, _) => {
                 sqlx::query_as_with(sql.sqlite, arguments::<Sqlite>(args)?)
                     .fetch_all(&mut **tx)
                     .await
@@ -158,7 +168,8 @@ impl Tx {
 
     pub(super) async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Self::Sqlite(tx) => tx.commit().await,
+            // The gate is released once the commit returned.
+            Self::Sqlite(tx, _writing) => tx.commit().await,
             Self::Postgres(tx) => tx.commit().await,
         }
     }

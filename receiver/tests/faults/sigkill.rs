@@ -17,7 +17,7 @@ use crate::support::load::{Background, Disorder, Faults, Load, LoadPlan, seed, v
 use crate::support::{API_KEY, NectarDouble, ROTATED_SECRET, SECRET, TestDb};
 
 /// The receiver binary as a child process (killed if dropped).
-struct Receiver {
+pub(crate) struct Receiver {
     process: Child,
     addr: SocketAddr,
 }
@@ -27,7 +27,19 @@ impl Receiver {
     /// the double at `nectar`, configured by the environment as an integrator would; returns
     /// once it listens.
     async fn start(database: &DatabaseUrl, nectar: SocketAddr, listen: SocketAddr) -> Self {
-        let mut process = Command::new(env!("CARGO_BIN_EXE_nectar-receiver"))
+        Self::start_with(database, nectar, listen, &[]).await
+    }
+
+    /// As [`Receiver::start`], with the variables `env` set too (after the others, so they
+    /// win).
+    pub(crate) async fn start_with(
+        database: &DatabaseUrl,
+        nectar: SocketAddr,
+        listen: SocketAddr,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let mut process = Command::new(env!("CARGO_BIN_EXE_nectar-receiver"));
+        process
             .env("DATABASE_URL", database.expose())
             .env(
                 "NECTAR_WEBHOOK_SECRETS",
@@ -41,11 +53,11 @@ impl Receiver {
                 "RUST_LOG",
                 "warn,nectar_receiver=info,nectar_receiver::http=warn",
             )
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the receiver binary starts");
+            .kill_on_drop(true);
+        let mut process = process.spawn().expect("the receiver binary starts");
         let stdout = process.stdout.take().expect("stdout is piped");
         let (found, listening) = oneshot::channel::<SocketAddr>();
         let log = Arc::new(std::sync::Mutex::new(VecDeque::new()));
@@ -87,7 +99,7 @@ impl Receiver {
     }
 
     /// SIGKILL (what `Child::kill` sends on Unix), and wait for it to be gone.
-    async fn kill(&mut self) {
+    pub(crate) async fn kill(&mut self) {
         tokio::time::timeout(Duration::from_secs(10), self.process.kill())
             .await
             .expect("the receiver dies within 10 s")

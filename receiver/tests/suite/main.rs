@@ -43,4 +43,5 @@ mod concurrency;
 mod nectar_api;
 mod polling;
 mod storage;
+mod sweeps;
 mod webhooks;

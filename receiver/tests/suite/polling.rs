@@ -15,6 +15,8 @@ on_both_engines!(
     a_gap_is_polled_and_closed_with_the_right_notifications,
     a_failed_poll_is_retried_with_backoff with |config: &mut Config| {
         config.polling.backoff = Duration::from_millis(300);
+        // One attempt per poll: each 503 fails the poll, and the job's own backoff follows.
+        config.etiquette.attempts = core::num::NonZeroU32::MIN;
     },
     a_gap_recorded_during_a_poll_keeps_the_job with idle_poller,
     a_claimed_job_is_leased with idle_poller,

@@ -285,6 +285,9 @@ pub fn test_config(db: &TestDb, api: SocketAddr) -> Config {
         backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(200),
     };
+    // Nectar's etiquette with waits short enough for a test.
+    config.etiquette.backoff = Duration::from_millis(10);
+    config.etiquette.max_backoff = Duration::from_millis(200);
     config
 }
 

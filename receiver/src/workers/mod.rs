@@ -1,0 +1,16 @@
+//! The loops that claim work from the store and call a pure decision of the library: the
+//! poller (gaps, `GET /connection/{id}/details`) and the sweeper (every connection of the
+//! configured companies, `GET /connection/company/{companyId}`, page by page).
+
+pub(crate) mod poll;
+pub(crate) mod sweep;
+
+use core::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+/// `now + delay`, saturating at the end of time.
+pub(crate) fn later(now: Timestamp, delay: Duration) -> Timestamp {
+    now.saturating_add(SignedDuration::try_from(delay).unwrap_or(SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX)
+}
