@@ -57,14 +57,16 @@ impl<S, E> From<Transition<S, E>> for ObservedTransition<S, E> {
     }
 }
 
-impl<S: PartialEq, E: PartialEq> ObservedTransition<S, E> {
-    /// What two possible edges for the same event agree on; `None` if they disagree on the
-    /// provenance (the edge itself would be unknown).
-    fn join(self, other: Self) -> Option<Self> {
-        (self.event == other.event && self.provenance == other.provenance).then(|| Self {
-            from: agreed(self.from, other.from),
+impl<S: PartialEq, E: PartialEq + fmt::Debug> ObservedTransition<S, E> {
+    /// What this possible edge and the edge `other` one more machine state took agree on;
+    /// `None` if they disagree on the provenance (the edge itself would be unknown).
+    fn join(self, other: Transition<S, E>) -> Option<Self> {
+        // `apply_all` applies one event to every candidate: the events are the same.
+        debug_assert_eq!(self.event, other.event, "one event for every candidate");
+        (self.provenance == other.provenance).then(|| Self {
+            from: agreed(self.from, Some(other.from)),
             event: self.event,
-            to: agreed(self.to, other.to),
+            to: agreed(self.to, Some(other.to)),
             provenance: self.provenance,
         })
     }
@@ -161,6 +163,12 @@ impl<O: Enumerated> Layers<O> {
     /// The visible status: as [`ConnectionOverlay::visible`], the highest layer decides; a
     /// highest layer that cannot be told makes it unknown.
     fn shown<S>(&self, below: Option<S>, status: impl Fn(O) -> S) -> Option<S> {
+        // The sets are disjoint (`set` and `join` keep them so), so `|` here is also `^`.
+        debug_assert_eq!(
+            self.raised.bits() & self.unknown.bits(),
+            0,
+            "disjoint layers"
+        );
         match EnumSet::<O>::from_bits(self.raised.bits() | self.unknown.bits()).last() {
             Some(top) if self.raised.contains(top) => Some(status(top)),
             Some(_) => None,
@@ -173,10 +181,12 @@ impl<O: Enumerated> Layers<O> {
         actual.bits() & !self.unknown.bits() == self.raised.bits()
     }
 
-    /// What both know: a layer known to both with the same state stays known.
-    fn join(self, other: Self) -> Self {
-        let known = !(self.unknown.bits() | other.unknown.bits());
-        let agree = known & !(self.raised.bits() ^ other.raised.bits());
+    /// What this and one more machine state, with `raised` raised, both know: a layer this
+    /// knows in the same state as the machine stays known. The other side is a machine
+    /// state, known whole (`apply_all` joins the candidates one at a time), so it has no
+    /// unknown layer of its own.
+    fn join(self, raised: EnumSet<O>) -> Self {
+        let agree = !(self.unknown.bits() | (self.raised.bits() ^ raised.bits()));
         Self {
             raised: EnumSet::from_bits(self.raised.bits() & agree),
             unknown: EnumSet::from_bits(!agree),
@@ -185,6 +195,8 @@ impl<O: Enumerated> Layers<O> {
 
     /// Whether an overlay known raised in `self` is known not raised in `now`: it was lifted.
     fn lifted_in(&self, now: &Self) -> bool {
+        // `now`'s sets are disjoint (`set` keeps them so), so `|` here is also `^`.
+        debug_assert_eq!(now.raised.bits() & now.unknown.bits(), 0, "disjoint layers");
         self.raised.bits() & !(now.raised.bits() | now.unknown.bits()) != 0
     }
 }
@@ -199,8 +211,15 @@ trait Knowledge: Copy {
     fn candidates(self) -> impl Iterator<Item = Self::Machine>;
     /// Everything known about one machine state.
     fn exact(machine: Self::Machine) -> Self;
-    /// What two pieces of knowledge agree on, if it can be held.
-    fn join(self, other: Self) -> Option<Self>;
+    /// What this knowledge and one more machine state agree on, if it can be held.
+    ///
+    /// Only decisive when every candidate takes the event (`apply_all` answers unknown as
+    /// soon as one does not), and then it never refuses: the candidates of an observation
+    /// that all take an event agree on its provenance and on what an observation must know.
+    /// `apply_all` checks that in debug builds; `every_event_an_observation_allows_is_taken`
+    /// (tests/lifecycle/observed_knowledge.rs) checks it for every observation a dependent
+    /// can build. So a refusal below that could not be reached is no bug.
+    fn join(self, machine: Self::Machine) -> Option<Self>;
 }
 
 /// The events allowed from every machine state consistent with `knowledge`.
@@ -220,19 +239,19 @@ fn apply_all<K: Knowledge<Machine = M>, M: Machine>(
     knowledge: K,
     event: M::Event,
 ) -> Outcome<M::Status, M::Event, K> {
-    let unknown = || ObservedRejected::StatusUnknown {
-        event,
-        allowed: allowed_all(knowledge),
+    let unknown = || {
+        let allowed = allowed_all(knowledge);
+        // The candidates that all take an event agree on it (see `Knowledge::join`).
+        debug_assert!(!allowed.contains(event), "an allowed event is taken");
+        ObservedRejected::StatusUnknown { event, allowed }
     };
     let mut outcome: Option<Result<(ObservedTransition<_, _>, K), TransitionRejected<_, _>>> = None;
     for candidate in knowledge.candidates() {
         let mut next = candidate;
-        let result = next
-            .apply(event)
-            .map(|t| (ObservedTransition::from(t), K::exact(next)));
+        let result = next.apply(event);
         outcome = Some(match (outcome, result) {
-            (None, result) => result,
-            (Some(Ok((t0, k0))), Ok((t, k))) => match (t0.join(t), k0.join(k)) {
+            (None, result) => result.map(|t| (t.into(), K::exact(next))),
+            (Some(Ok((t0, k0))), Ok(t)) => match (t0.join(t), k0.join(next)) {
                 (Some(t), Some(k)) => Ok((t, k)),
                 _ => return Err(unknown()),
             },
@@ -616,21 +635,26 @@ impl Knowledge for ObservedConnection {
         Self::from(machine)
     }
 
-    fn join(self, other: Self) -> Option<Self> {
+    fn join(self, machine: Connection) -> Option<Self> {
         use ConnectionStatus::Pending;
-        let cycle_pending = match (self.operational, other.operational) {
+        // The candidates are states of the observation's rule set.
+        debug_assert_eq!(self.rules, machine.rules(), "candidates share the rule set");
+        let cycle_pending = match (self.operational, machine.operational_status()) {
             // `PENDING` forces the flag; the other side says what it is otherwise.
-            (Some(Pending), _) => other.cycle_pending,
-            (_, Some(Pending)) => self.cycle_pending,
-            _ if self.cycle_pending == other.cycle_pending => self.cycle_pending,
+            (Some(Pending), _) => machine.is_cycle_pending(),
+            // Never reached today: candidates come in state order, `PENDING` first, and an
+            // event all take leaves all or none `PENDING`, so the machine side is `PENDING`
+            // only when this side is. Kept so that the order is no part of the meaning.
+            (_, Pending) => self.cycle_pending,
+            _ if self.cycle_pending == machine.is_cycle_pending() => self.cycle_pending,
             _ => return None,
         };
-        let layers = self.layers.join(other.layers);
+        let layers = self.layers.join(machine.overlays());
         // Only the deactivation can be unknown: the company's overlay always shows.
         let holdable = layers.get(ConnectionOverlay::CompanyInactive).is_some();
-        (self.rules == other.rules && holdable).then_some(Self {
+        (self.rules == machine.rules() && holdable).then_some(Self {
             rules: self.rules,
-            operational: agreed(self.operational, other.operational),
+            operational: agreed(self.operational, Some(machine.operational_status())),
             layers,
             cycle_pending,
         })
@@ -976,13 +1000,13 @@ impl Knowledge for ObservedAccount {
         Self::from(machine)
     }
 
-    fn join(self, other: Self) -> Option<Self> {
-        let layers = self.layers.join(other.layers);
+    fn join(self, machine: Account) -> Option<Self> {
+        let layers = self.layers.join(machine.overlays());
         // Only the parent's block can be unknown: tracking and the company always show.
         let holdable = layers.get(AccountOverlay::CustomerNotTracked).is_some()
             && layers.get(AccountOverlay::CompanyInactive).is_some();
-        (self.tracking == other.tracking && holdable).then_some(Self {
-            own: agreed(self.own, other.own),
+        (self.tracking == machine.tracking() && holdable).then_some(Self {
+            own: agreed(self.own, Some(machine.own_status())),
             tracking: self.tracking,
             layers,
         })

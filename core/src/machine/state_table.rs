@@ -170,6 +170,12 @@ pub(super) const fn index_of(parts: Parts) -> Result<u8, InvalidState> {
     let position = combination(parts);
     // `overlays` comes from an `EnumSet`, whose bits never exceed the overlays: the position
     // is in range and valid. Reported as an invalid overlay state otherwise, never a panic.
+    // So the range check never fails, and `<=` in it would answer the same (the position is
+    // never `COMBINATIONS`): the invariant is asserted in debug builds.
+    debug_assert!(
+        (parts.overlays as usize) < OVERLAY_SETS && position < COMBINATIONS,
+        "the overlay bits fit the overlays"
+    );
     if position < COMBINATIONS
         && let Some(index) = DENSE[position]
     {
@@ -205,7 +211,17 @@ const FACTS_CONST: [Facts; ROWS] = {
     facts
 };
 
-/// The first valid combination (index 0).
+// The rows past `STATE_COUNT` are never read (indices come only from `DENSE`), and hold row 0,
+// a state that can exist, as the module says. The last row checks the fill `first_valid`
+// gives them all.
+const _: () = assert!(
+    combination(FACTS_CONST[ROWS - 1].parts) == combination(FACTS_CONST[0].parts),
+    "the rows past the states repeat row 0"
+);
+
+/// The first valid combination (index 0). It is position 1 (position 0 is `PENDING` without
+/// a fresh cycle), so the loop never reaches its bound: `<=` for `<` there, or answering 1
+/// outright, gives the same value.
 const fn first_valid() -> usize {
     let mut position = 0;
     while position < COMBINATIONS && DENSE[position].is_none() {

@@ -6,6 +6,7 @@ mod deactivation;
 mod documented_diagram;
 mod machine_consistency;
 mod observed;
+mod observed_knowledge;
 mod render;
 mod serde_round_trip;
 mod spec_tables;
