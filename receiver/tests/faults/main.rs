@@ -5,6 +5,9 @@
 //! * `sigkill`: the real `nectar-receiver` binary, killed with SIGKILL in the middle of the
 //!   run and restarted on the same database and port; every request that got no 2xx is
 //!   redelivered, as Svix would.
+//! * `sweep_kill`: the binary on polling alone, killed with SIGKILL in the middle of a sweep
+//!   and restarted on the same database: the sweep is picked up again once the dead
+//!   holder's lease ends, and the records end exact, each credential error notified once.
 //! * `outage`: the PostgreSQL server stopped for a while (`scripts/postgres.sh pause`, then
 //!   `resume`): the receivers answer 503 promptly, recover by themselves, and Svix's retries
 //!   leave the end state exact.
@@ -18,6 +21,7 @@ mod support;
 
 mod outage;
 mod sigkill;
+mod sweep_kill;
 
 /// The PostgreSQL server is shared by the tests of this binary: the outage stops it, so it
 /// holds this for writing while the others hold it for reading.
