@@ -17,12 +17,12 @@ use nectar_lifecycle::webhook::{
     Company, ConnectionPayload, Notification, Observation, PageLimit, nectar_events,
 };
 use nectar_receiver::{
-    Config, Engine, FetchError, NectarClient, Store, StoreOptions, SweepFailed, SweepReport,
-    Sweeper,
+    Config, Engine, FetchError, NectarClient, Poller, PollerWake, Store, StoreOptions, SweepFailed,
+    SweepReport, Sweeper,
 };
 
 use crate::support::nectar_api::{Faults, NectarApi};
-use crate::support::{TestDb, connection, test_config};
+use crate::support::{TestDb, connection, history, test_config};
 
 /// Connection `id` of `company`, as Nectar holds it with `status` since `minute`.
 fn listed(company: &str, id: &str, status: S, minute: i64) -> ConnectionPayload {
@@ -145,6 +145,7 @@ on_both_engines!(
     a_refused_key_stops_the_sweep_after_one_request,
     one_sweep_per_company_at_a_time,
     a_list_that_shrinks_ends_the_sweep_past_the_end,
+    a_refused_key_stops_the_poll_round_after_one_request,
 );
 
 /// The scenario: a receiver with no webhook secret, 1,220 connections of 12
@@ -543,6 +544,65 @@ async fn a_list_that_shrinks_ends_the_sweep_past_the_end(engine: Engine) {
     assert_eq!((report.pages, report.listed), (3, 5), "{report:?}");
     assert_eq!(api.stats().list_requests, 3);
     assert_eq!(assert_exact(&store, &api, "co").await, 3);
+    store.close().await;
+    api.stop();
+    db.remove().await;
+}
+
+/// Three gaps to poll and a key Nectar refuses: the poller's round stops at the first
+/// refusal (one request, not three), the job notes why, and the others wait for the next
+/// round; with the key accepted again, the next round closes all three.
+async fn a_refused_key_stops_the_poll_round_after_one_request(engine: Engine) {
+    let Some((db, api, config)) = setup(engine, &[]).await else {
+        return;
+    };
+    let store = db.open_with(StoreOptions::from(&config)).await;
+    for id in ["c1", "c2", "c3"] {
+        let [pending, connected, broken] =
+            history(id, [S::Pending, S::Connected, S::PasswordIncorrect]);
+        api.put("co", broken.clone());
+        store
+            .observe(Observation::Snapshot(&pending), Timestamp::now())
+            .await
+            .expect("stored");
+        let updated = nectar_events(Some(&connected), &broken).remove(0);
+        let svix_id = format!("msg_{id}");
+        let delivery = Observation::Delivery {
+            id: Some(&svix_id),
+            webhook: &updated,
+        };
+        let outcome = store
+            .observe(delivery, Timestamp::now())
+            .await
+            .expect("recorded");
+        assert!(outcome.poll_scheduled, "{id}: a gap");
+    }
+    let client = NectarClient::new(&config).expect("a client");
+    let poller = Poller::new(config.polling, store.clone(), client, PollerWake::default());
+    api.refuse_key(Some(401));
+    assert_eq!(poller.poll_due().await.expect("polled"), 1);
+    assert_eq!(api.stats().requests, 1);
+    let jobs = store.poll_jobs().await.expect("jobs");
+    assert_eq!(jobs.len(), 3);
+    let noted: Vec<_> = jobs
+        .iter()
+        .filter_map(|j| j.last_error.as_deref())
+        .collect();
+    assert_eq!(noted.len(), 1, "{jobs:?}");
+    assert!(noted[0].contains("refused"), "{noted:?}");
+
+    api.refuse_key(None);
+    tokio::time::sleep(Duration::from_millis(250)).await; // past the first backoff
+    assert_eq!(poller.poll_due().await.expect("polled"), 3);
+    assert!(store.poll_jobs().await.expect("jobs").is_empty());
+    for id in ["c1", "c2", "c3"] {
+        let status = store
+            .record(id)
+            .await
+            .expect("read")
+            .map(|r| r.connection.status);
+        assert_eq!(status, Some(S::PasswordIncorrect.into()), "{id}");
+    }
     store.close().await;
     api.stop();
     db.remove().await;
