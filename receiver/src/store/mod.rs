@@ -86,6 +86,10 @@ const FAIL_SWEEP: Sql = Sql::same(
     "UPDATE sweeps SET due_at = $3, leased_until = 0, failures = failures + 1, \
      last_error = $4 WHERE company_id = $1 AND claims = $2",
 );
+/// The holder stops before the end (the service is stopping): due at `$3`, not a failure.
+const RELEASE_SWEEP: Sql = Sql::same(
+    "UPDATE sweeps SET due_at = $3, leased_until = 0 WHERE company_id = $1 AND claims = $2",
+);
 const SELECT_SWEEPS: Sql = Sql::same(
     "SELECT company_id, due_at, leased_until, claims, started_at, failures, last_error, \
      last_completed_at, last_listed, last_not_listed FROM sweeps ORDER BY company_id",
@@ -647,7 +651,8 @@ impl Store {
         Ok(Some(marked))
     }
 
-    /// Ends the failed sweep of `claim`: the next is due at `due`, and `error` says why.
+    /// Ends the failed sweep of `claim`: the next is due at `due`, and `error` says why;
+    /// without an error, the sweep was stopped before the end (not a failure).
     ///
     /// # Errors
     /// [`StoreError`]; then the sweep becomes due again when its lease ends.
@@ -655,19 +660,22 @@ impl Store {
         &self,
         claim: &SweepClaim,
         due: Timestamp,
-        error: &str,
+        error: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
-        tx.execute(
-            FAIL_SWEEP,
-            &[
-                Arg::Text(&claim.company_id),
-                Arg::Int(claim.claim),
-                Arg::Int(millis(due)),
-                Arg::Text(error),
-            ],
-        )
-        .await?;
+        let mut args = vec![
+            Arg::Text(&claim.company_id),
+            Arg::Int(claim.claim),
+            Arg::Int(millis(due)),
+        ];
+        let sql = match error {
+            Some(error) => {
+                args.push(Arg::Text(error));
+                FAIL_SWEEP
+            }
+            None => RELEASE_SWEEP,
+        };
+        tx.execute(sql, &args).await?;
         tx.commit().await?;
         Ok(())
     }

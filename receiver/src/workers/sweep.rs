@@ -246,10 +246,14 @@ impl Sweeper {
                 later(now, delay)
             }
         };
-        if let Err(err) = &outcome
-            && let Err(store) = self.store.fail_sweep(&claim, due, &err.to_string()).await
-        {
-            tracing::warn!(company, error = %store, "sweeper: storage failed; the sweep is due again when its lease ends");
+        if let Err(err) = &outcome {
+            let error = match err {
+                SweepFailed::Stopped => None,
+                other => Some(other.to_string()),
+            };
+            if let Err(store) = self.store.fail_sweep(&claim, due, error.as_deref()).await {
+                tracing::warn!(company, error = %store, "sweeper: storage failed; the sweep is due again when its lease ends");
+            }
         }
         outcome
     }

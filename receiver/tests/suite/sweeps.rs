@@ -106,6 +106,25 @@ async fn count(store: &Store, id: &str, kind: Notification) -> usize {
         .count()
 }
 
+/// Waits, within the test's budget, until each of the `companies` swept has completed a
+/// sweep that started after `since`, and none is running (the sweep interval is an hour).
+async fn swept_since(store: &Store, since: Timestamp, companies: usize) {
+    loop {
+        let sweeps = store.sweeps().await.expect("sweeps");
+        let done = sweeps.len() == companies
+            && sweeps.iter().all(|s| {
+                s.leased_until.is_none()
+                    && s.failures == 0
+                    && s.last_completed_at.is_some()
+                    && s.started_at.is_some_and(|at| at >= since)
+            });
+        if done {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Every connection Nectar holds for `company` is stored exactly as Nectar holds it.
 async fn assert_exact(store: &Store, api: &NectarApi, company: &str) -> usize {
     let truth = api.connections(company);
@@ -146,12 +165,14 @@ on_both_engines!(
     one_sweep_per_company_at_a_time,
     a_list_that_shrinks_ends_the_sweep_past_the_end,
     a_refused_key_stops_the_poll_round_after_one_request,
+    rate_limits_and_outages_are_retried_no_sooner_than_asked,
 );
 
 /// The scenario: a receiver with no webhook secret, 1,220 connections of 12
 /// companies over pages of 100, while Nectar changes connections between page requests
 /// (credential errors, moves to the front, removals) and answers some requests 429 or 503.
-/// Once Nectar is quiet, a sweep brings every record to Nectar's state exactly; each
+/// Once Nectar is quiet, the sweep of the restarted receiver brings every record to
+/// Nectar's state exactly (the one at start, under changes, is not required to); each
 /// credential error is notified once; the removed connections are kept and marked; never
 /// more than 10 requests were in flight.
 async fn a_polling_only_receiver_converges_over_pages_under_faults(engine: Engine) {
@@ -162,7 +183,6 @@ async fn a_polling_only_receiver_converges_over_pages_under_faults(engine: Engin
         return;
     };
     config.sweeping.page_limit = PageLimit::new(100).expect("in range");
-    config.sweeping.interval = Duration::from_millis(500);
     seed(&api, "big", 1000);
     for company in &small {
         seed(&api, company, 20);
@@ -174,21 +194,16 @@ async fn a_polling_only_receiver_converges_over_pages_under_faults(engine: Engin
         unavailable_per_mille: 50,
         seed: 19,
     });
-    // The first 30 requests for the big company's pages change it first.
-    let quiet_since: Arc<Mutex<Option<Timestamp>>> = Arc::default();
+    // Every request for a page of the big company changes it first: a credential error,
+    // every third a move to the front, every fifth a removal (the pages shift).
     let removed: Arc<Mutex<Vec<String>>> = Arc::default();
-    let changes = (quiet_since.clone(), removed.clone());
+    let gone = removed.clone();
     let changed = Arc::new(std::sync::atomic::AtomicU64::new(0));
     api.on_list_request(move |api, request| {
         if request.company_id != "big" {
             return;
         }
         let n = changed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if n >= 30 {
-            let mut quiet = changes.0.lock().unwrap_or_else(PoisonError::into_inner);
-            quiet.get_or_insert_with(Timestamp::now);
-            return;
-        }
         let minute = i64::try_from(n).expect("small") + 1;
         let broken = (n * 37) % 1000;
         api.put(
@@ -206,41 +221,24 @@ async fn a_polling_only_receiver_converges_over_pages_under_faults(engine: Engin
         if n.is_multiple_of(5) {
             let id = format!("big-{}", (n * 53 + 7) % 1000);
             api.remove(&id);
-            changes
-                .1
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(id);
+            gone.lock().unwrap_or_else(PoisonError::into_inner).push(id);
         }
     });
 
+    // The sweep at start, while Nectar changes; then, Nectar quiet, a restart's sweep.
     let store = db.open_with(StoreOptions::from(&config)).await;
+    let started = Timestamp::now();
     let running = nectar_receiver::start(&config, store.clone())
         .await
         .expect("the receiver starts");
-
-    // Wait for a complete sweep of every company that started once Nectar was quiet.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(50);
-    loop {
-        let quiet = *quiet_since.lock().unwrap_or_else(PoisonError::into_inner);
-        let sweeps = store.sweeps().await.expect("sweeps");
-        let done = quiet.is_some_and(|quiet| {
-            sweeps.len() == companies.len()
-                && sweeps.iter().all(|s| {
-                    s.leased_until.is_none()
-                        && s.failures == 0
-                        && s.started_at.is_some_and(|at| at > quiet)
-                })
-        });
-        if done {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no quiet sweep completed: {sweeps:#?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    swept_since(&store, started, companies.len()).await;
+    running.stop().await.expect("stops cleanly");
+    api.clear_list_hook();
+    let quiet = Timestamp::now();
+    let running = nectar_receiver::start(&config, store.clone())
+        .await
+        .expect("the receiver restarts");
+    swept_since(&store, quiet, companies.len()).await;
     running.stop().await.expect("stops cleanly");
 
     let mut total = 0;
@@ -260,6 +258,7 @@ async fn a_polling_only_receiver_converges_over_pages_under_faults(engine: Engin
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
+    assert!(removed.len() >= 2, "{removed:?}");
     // A connection removed before its page was first read was never stored; every one
     // that was is kept, and marked.
     let mut kept = 0;
@@ -603,6 +602,58 @@ async fn a_refused_key_stops_the_poll_round_after_one_request(engine: Engine) {
             .map(|r| r.connection.status);
         assert_eq!(status, Some(S::PasswordIncorrect.into()), "{id}");
     }
+    store.close().await;
+    api.stop();
+    db.remove().await;
+}
+
+/// The first page is answered 429 with `Retry-After: 1`, the next attempt 503, the third
+/// served: the sweep completes, and the second request came no sooner than the second the
+/// 429 asked for (a lower bound the client's wait guarantees, whatever the machine's load).
+async fn rate_limits_and_outages_are_retried_no_sooner_than_asked(engine: Engine) {
+    let Some((db, api, mut config)) = setup(engine, &["co"]).await else {
+        return;
+    };
+    // Wait as long as a Retry-After of 1 s asks.
+    config.etiquette.max_backoff = Duration::from_secs(5);
+    seed(&api, "co", 3);
+    let arrivals: Arc<Mutex<Vec<tokio::time::Instant>>> = Arc::default();
+    let seen = arrivals.clone();
+    api.on_list_request(move |api, request| {
+        seen.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(tokio::time::Instant::now());
+        // The fault is drawn after the hook: set the one this request gets.
+        let (rate_limited, unavailable) = match request.index {
+            0 => (1000, 0),
+            1 => (0, 1000),
+            _ => (0, 0),
+        };
+        api.set_faults(Faults {
+            rate_limited_per_mille: rate_limited,
+            retry_after_secs: 1,
+            unavailable_per_mille: unavailable,
+            seed: 1,
+        });
+    });
+    let store = db.open_with(StoreOptions::from(&config)).await;
+    let reports = sweep_now(&sweeper(&config, &store), &store, &config).await;
+    assert_eq!(completed(&reports, "co").listed, 3);
+    let stats = api.stats();
+    assert_eq!(
+        (stats.list_requests, stats.rate_limited, stats.unavailable),
+        (3, 1, 1),
+        "{stats:?}"
+    );
+    let arrivals = arrivals
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    assert!(
+        arrivals[1].duration_since(arrivals[0]) >= Duration::from_secs(1),
+        "the retry waited for Retry-After"
+    );
+    assert_exact(&store, &api, "co").await;
     store.close().await;
     api.stop();
     db.remove().await;
