@@ -2,7 +2,7 @@
 //! prints.
 //!
 //! The models drive the core crate's real `apply`, `follow_parent` and policy functions;
-//! nothing here copies the transition table. Four models:
+//! nothing here copies the transition table. Five models:
 //!
 //! 1. [`ConnectionModel`] under [`Rules::Documented`]: one connection, every event.
 //! 2. [`ConnectionModel`] under [`Rules::Operational`].
@@ -10,6 +10,10 @@
 //! 4. [`DeliveryModel`]: the integration. Nectar changes a connection through the table,
 //!    Svix delivers its events at least once in any order, and the integrator keeps its
 //!    record with the webhook crate's real `reconcile` and `Record::after`.
+//! 5. [`SweepModel`]: sweeps. Nectar changes, reorders and deletes a company's connections
+//!    while the integrator reads their pages with the webhook crate's real `Sweep` and
+//!    keeps a record per connection with the same `reconcile` and `Record::after`, webhooks
+//!    landing in between.
 //!
 //! The lifecycle models (1 to 3) are checked by **one** breadth-first exploration
 //! ([`graph::Graph`]) that answers everything: the `always` invariants with shortest
@@ -22,7 +26,7 @@
 //! 96-bit code per state and no table of connection states ([`packed::SingleExplorer`]).
 //! The tests check the explorers
 //! against stateright's own checker, state count by state count. stateright runs the
-//! delivery model, and serves every model in its Explorer.
+//! delivery and sweep models, and serves every model in its Explorer.
 //!
 //! ```
 //! use nectar_lifecycle_core::Rules;
@@ -37,6 +41,7 @@ pub mod connection;
 pub mod delivery;
 pub mod graph;
 pub mod packed;
+pub mod sweep;
 pub mod system;
 
 use std::collections::BTreeSet;
@@ -54,6 +59,7 @@ pub use connection::{ConnectionBug, ConnectionModel, ConnectionState};
 pub use delivery::{DeliveryAction, DeliveryBounds, DeliveryBug, DeliveryModel, DeliveryState};
 pub use graph::{Graph, Observed};
 pub use packed::{SingleExplorer, SystemExplorer};
+pub use sweep::{SweepAction, SweepBounds, SweepBug, SweepModel, SweepState, Webhooks};
 pub use system::{
     CompanyStatus, ConnectionSlot, MAX_ACCOUNTS, MAX_CONNECTIONS, Symmetry, SystemAction,
     SystemBug, SystemModel, SystemState,
@@ -96,6 +102,18 @@ impl Observed for DeliveryModel {
         action: DeliveryAction,
         _log: &mut dyn FnMut(StepEdge),
     ) -> Option<DeliveryState> {
+        self.step(state, action)
+    }
+}
+
+impl Observed for SweepModel {
+    /// The integration takes no table edge of its own to report.
+    fn observe(
+        &self,
+        state: &SweepState,
+        action: SweepAction,
+        _log: &mut dyn FnMut(StepEdge),
+    ) -> Option<SweepState> {
         self.step(state, action)
     }
 }
@@ -562,8 +580,34 @@ pub fn check_delivery(model: DeliveryModel) -> ModelReport {
 /// [`check_delivery`] with stateright's checker on `threads` threads.
 #[must_use]
 pub fn check_delivery_on(model: DeliveryModel, threads: usize) -> ModelReport {
-    let name = model.name();
-    let (states, unique_states, checker_seconds, verdicts) = run_checker(model, threads);
+    check_integration(model, model.name(), threads)
+}
+
+/// Checks model 5: sweeps, their invariants alone ([`Scope::Integration`]), with
+/// stateright's checker on one thread and a shortest counterexample for each property that
+/// fails.
+///
+/// ```
+/// use nectar_lifecycle_models::{SweepBounds, SweepModel, Webhooks, check_sweep};
+///
+/// let bounds = SweepBounds { changes: 1, sweeps: 1, webhooks: Webhooks::Off, ..SweepBounds::default() };
+/// let report = check_sweep(SweepModel { bounds, bug: None });
+/// assert!(report.passes(), "{report}");
+/// ```
+#[must_use]
+pub fn check_sweep(model: SweepModel) -> ModelReport {
+    check_integration(model, model.name(), 1)
+}
+
+/// Checks an integration model's invariants with stateright's checker on `threads`
+/// threads, a shortest counterexample for each that fails.
+fn check_integration<M>(model: M, name: String, threads: usize) -> ModelReport
+where
+    M: Observed + Clone + Send + Sync + 'static,
+    M::State: Clone + fmt::Debug + std::hash::Hash + Eq + Send + Sync + 'static,
+    M::Action: Clone + fmt::Debug + PartialEq + Send + Sync + 'static,
+{
+    let (states, unique_states, checker_seconds, verdicts) = run_checker(model.clone(), threads);
     let properties = shortest_counterexamples(&model, verdicts);
     ModelReport {
         states,
@@ -607,6 +651,20 @@ pub fn default_systems() -> Vec<SystemModel> {
             ..SystemModel::default()
         },
     ]
+}
+
+/// The sweep models `cargo lifecycle check` runs by default: [`SweepModel::default`]
+/// (webhooks beside the sweeps, two connections a page, two changes) and
+/// [`SweepModel::polling_only`] (sweeps alone, one connection a page, three changes).
+///
+/// ```
+/// let sweeps = nectar_lifecycle_models::default_sweeps();
+/// let changes: Vec<_> = sweeps.iter().map(|m| m.bounds.changes).collect();
+/// assert_eq!(changes, [2, 3]);
+/// ```
+#[must_use]
+pub fn default_sweeps() -> Vec<SweepModel> {
+    vec![SweepModel::default(), SweepModel::polling_only()]
 }
 
 /// One model to check: its report's name and scope (for a report if it cannot finish) and
@@ -673,9 +731,10 @@ fn run_jobs(jobs: Vec<Job<'_>>, order: &[usize], workers: usize) -> Vec<ModelRep
         .collect()
 }
 
-/// The models `cargo lifecycle check` runs: one connection under each rule set, each of
-/// `systems` (the default is [`default_systems`]) and `delivery` (the default is
-/// [`DeliveryModel::default`]); the reports come in that order, whatever `threads`.
+/// One connection under each rule set, each of `systems` (the default is
+/// [`default_systems`]) and `delivery` (the default is [`DeliveryModel::default`]); the
+/// reports come in that order, whatever `threads`. `cargo lifecycle check` runs these and
+/// the sweep models: [`check_all_with_sweeps`].
 ///
 /// ```
 /// use nectar_lifecycle_models::{DeliveryModel, SystemModel, Threads, check_all};
@@ -690,6 +749,32 @@ fn run_jobs(jobs: Vec<Job<'_>>, order: &[usize], workers: usize) -> Vec<ModelRep
 pub fn check_all(
     systems: &[SystemModel],
     delivery: DeliveryModel,
+    threads: Threads,
+) -> Vec<ModelReport> {
+    check_all_with_sweeps(systems, delivery, &[], threads)
+}
+
+/// The models `cargo lifecycle check` runs: those of [`check_all`], then each of `sweeps`
+/// (the default is [`default_sweeps`]), their reports last, in that order whatever
+/// `threads`. With two workers they run after the system models.
+///
+/// ```
+/// use nectar_lifecycle_models::{
+///     DeliveryModel, SweepBounds, SweepModel, SystemModel, Threads, check_all_with_sweeps,
+/// };
+///
+/// let systems = [SystemModel { accounts: 1, ..SystemModel::default() }];
+/// let sweep = SweepModel { bounds: SweepBounds { changes: 1, ..SweepBounds::default() }, bug: None };
+/// let reports = check_all_with_sweeps(&systems, DeliveryModel::default(), &[sweep], Threads::Two);
+/// assert_eq!(reports.len(), 5);
+/// assert!(reports[4].name.starts_with("sweep"));
+/// assert!(reports.iter().all(|r| r.passes()));
+/// ```
+#[must_use]
+pub fn check_all_with_sweeps(
+    systems: &[SystemModel],
+    delivery: DeliveryModel,
+    sweeps: &[SweepModel],
     threads: Threads,
 ) -> Vec<ModelReport> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
@@ -719,8 +804,15 @@ pub fn check_all(
         run: Box::new(move || check_delivery_on(delivery, stateright_threads)),
     });
     let delivery_at = jobs.len() - 1;
+    for &sweep in sweeps {
+        jobs.push(Job {
+            name: sweep.name(),
+            scope: Scope::Integration,
+            run: Box::new(move || check_integration(sweep, sweep.name(), stateright_threads)),
+        });
+    }
     // The delivery model, then the system models by decreasing size (more connections,
-    // then more accounts), then the rest.
+    // then more accounts), then the sweep model, then the rest.
     let mut by_size: Vec<usize> = (0..systems.len()).collect();
     by_size.sort_by_key(|&i| {
         systems
@@ -729,6 +821,7 @@ pub fn check_all(
     });
     let order: Vec<usize> = std::iter::once(delivery_at)
         .chain(by_size.into_iter().map(|i| i + 2))
+        .chain((1..=sweeps.len()).map(|i| delivery_at + i))
         .collect();
     let workers = if threads == Threads::Two { 2 } else { 1 };
     run_jobs(jobs, &order, workers)

@@ -2,16 +2,17 @@
 //!
 //! ```text
 //! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
-//! cargo lifecycle explore [--model documented|operational|system|delivery] [--addr 127.0.0.1:3000]
+//! cargo lifecycle explore [--model documented|operational|system|delivery|sweep] [--addr 127.0.0.1:3000]
 //! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]
 //! ```
 //!
 //! `check` without `--connections`/`--accounts` runs the default system models (1 x 3 and
-//! 2 x 1); with either, the one system model they name. `--threads 2`, the default, shares
-//! the models between two workers, the delivery model first on one and the largest system
-//! model first on the other (measured the fastest on the 2-core machine, see the README);
+//! 2 x 1); with either, the one system model they name; the delivery model and the two
+//! sweep models run either way. `--threads 2`, the default, shares the models between two workers, the
+//! delivery model first on one and the largest system model first on the other (measured
+//! the fastest on the 2-core machine, see the README);
 //! with `--stateright-threads` it instead runs everything in turn and gives stateright two
-//! threads for the delivery model; `--threads 1` runs everything in turn. `scale` prints
+//! threads for the delivery and sweep models; `--threads 1` runs everything in turn. `scale` prints
 //! one row of the
 //! README's table: the one exploration `check` runs (or, with `--stateright`, stateright's
 //! checker alone, for comparison), and the process's peak resident memory.
@@ -21,14 +22,15 @@ use std::time::Instant;
 
 use nectar_lifecycle_core::Rules;
 use nectar_lifecycle_models::{
-    ConnectionModel, DeliveryModel, MAX_ACCOUNTS, MAX_CONNECTIONS, Symmetry, SystemModel, Threads,
-    check_all, check_system_reporting, default_systems, findings,
+    ConnectionModel, DeliveryModel, MAX_ACCOUNTS, MAX_CONNECTIONS, SweepModel, Symmetry,
+    SystemModel, Threads, check_all_with_sweeps, check_system_reporting, default_sweeps,
+    default_systems, findings,
 };
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
   lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
-  lifecycle explore [--model documented|operational|system|delivery] [--addr HOST:PORT]
+  lifecycle explore [--model documented|operational|system|delivery|sweep] [--addr HOST:PORT]
   lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]";
 
 /// Flags as `--name value` pairs (and bare `--name` switches).
@@ -123,7 +125,12 @@ fn check(args: &Args) -> Result<bool, String> {
         (n, _) => return Err(format!("--threads expects 1 or 2, got {n}")),
     };
     let start = Instant::now();
-    let reports = check_all(&systems, DeliveryModel::default(), threads);
+    let reports = check_all_with_sweeps(
+        &systems,
+        DeliveryModel::default(),
+        &default_sweeps(),
+        threads,
+    );
     for r in &reports {
         println!("{r}");
     }
@@ -165,9 +172,12 @@ fn explore(args: &Args) -> Result<bool, String> {
         "delivery" => {
             DeliveryModel::default().checker().threads(1).serve(addr);
         }
+        "sweep" => {
+            SweepModel::default().checker().threads(1).serve(addr);
+        }
         other => {
             return Err(format!(
-                "unknown model {other:?}: documented, operational, system or delivery"
+                "unknown model {other:?}: documented, operational, system, delivery or sweep"
             ));
         }
     }

@@ -5,4 +5,5 @@ mod broken_variants;
 mod delivery;
 mod explorer;
 mod explorers;
+mod sweep;
 mod verdicts;
