@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 9] = [
+pub const VARIABLES: [(&str, &str); 10] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -39,6 +39,10 @@ pub const VARIABLES: [(&str, &str); 9] = [
         "the API key the poller sends as X-API-Key",
     ),
     ("LISTEN_ADDR", "the address to listen on"),
+    (
+        "RECEIVER_API_TOKENS",
+        "the bearer tokens of the read API, separated by whitespace or commas (the read API is off without)",
+    ),
     (
         "NECTAR_COMPANY_IDS",
         "the companies to sweep, separated by whitespace or commas (sweeps are off without)",
@@ -70,6 +74,9 @@ pub struct Config {
     pub webhook_secrets: Vec<WebhookSecret>,
     /// Nectar's API, for the poller (`NECTAR_API_BASE_URL`, `NECTAR_API_KEY`).
     pub api: NectarApi,
+    /// The bearer tokens every endpoint but the webhook and the health probe asks for
+    /// (`RECEIVER_API_TOKENS`): several while rotating. With none, the read API is off (403).
+    pub api_tokens: Vec<ApiToken>,
     /// How long anything may take.
     pub timeouts: Timeouts,
     /// How the poller runs.
@@ -95,6 +102,7 @@ impl Config {
                 base_url: DEFAULT_API_BASE_URL.to_owned(),
                 key: None,
             },
+            api_tokens: Vec::new(),
             timeouts: Timeouts::default(),
             polling: Polling::default(),
             etiquette: Etiquette::default(),
@@ -151,6 +159,14 @@ impl Config {
             config.api.base_url = base_url.trim().trim_end_matches('/').to_owned();
         }
         config.api.key = get("NECTAR_API_KEY").map(|key| ApiKey(key.trim().to_owned()));
+        if let Some(tokens) = get("RECEIVER_API_TOKENS") {
+            config.api_tokens = split_list(&tokens)
+                .enumerate()
+                .map(|(index, token)| {
+                    ApiToken::new(token).map_err(|reason| ConfigError::ApiToken { index, reason })
+                })
+                .collect::<Result<_, _>>()?;
+        }
         if let Some(companies) = get("NECTAR_COMPANY_IDS") {
             config.sweeping.companies = split_list(&companies).map(str::to_owned).collect();
             config.sweeping.companies.sort();
@@ -385,6 +401,54 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+/// A bearer token of the read API (`RECEIVER_API_TOKENS`): at least
+/// [`ApiToken::MIN_LEN`] characters, printable ASCII without spaces or commas. Its `Debug`
+/// is `ApiToken(<redacted>)`.
+///
+/// ```
+/// use nectar_receiver::ApiToken;
+///
+/// let token = ApiToken::new("0123456789abcdef")?;
+/// assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
+/// assert_eq!(token.expose(), "0123456789abcdef");
+/// assert!(ApiToken::new("short").is_err());
+/// # Ok::<(), &'static str>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken(String);
+
+impl ApiToken {
+    /// The fewest characters a token may have: 16.
+    pub const MIN_LEN: usize = 16;
+
+    /// Checks `token`.
+    ///
+    /// # Errors
+    /// Why it cannot be a token (never the token itself): shorter than
+    /// [`ApiToken::MIN_LEN`], or a character outside printable ASCII.
+    pub fn new(token: &str) -> Result<Self, &'static str> {
+        if token.len() < Self::MIN_LEN {
+            return Err("shorter than 16 characters");
+        }
+        if !token.bytes().all(|b| b.is_ascii_graphic() && b != b',') {
+            return Err("a character outside printable ASCII, or a comma");
+        }
+        Ok(Self(token.to_owned()))
+    }
+
+    /// The token itself: for comparing, never for a log.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiToken(<redacted>)")
+    }
+}
+
 /// How long anything may take. Svix waits 15 s for an answer; everything a delivery waits
 /// for is bounded well below that.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,6 +664,14 @@ pub enum ConfigError {
         #[source]
         source: SecretError,
     },
+    /// One of `RECEIVER_API_TOKENS` cannot be a token.
+    #[error("RECEIVER_API_TOKENS: token #{} of the list: {reason}", .index + 1)]
+    ApiToken {
+        /// Its place in the list, from 0.
+        index: usize,
+        /// Why (never the token itself).
+        reason: &'static str,
+    },
     /// A duration variable is not a positive duration.
     #[error("{variable}: `{value}` is not a positive duration (like 90s, 15m or 1h)")]
     Duration {
@@ -657,6 +729,27 @@ mod tests {
         assert!(none.sweeping.companies.is_empty());
         assert_eq!(none.sweeping.interval, Duration::from_secs(3600));
         assert_eq!(none.etiquette.max_in_flight.get(), 10);
+    }
+
+    #[test]
+    fn api_tokens_are_split_checked_and_never_shown() {
+        let set = config(&[(
+            "RECEIVER_API_TOKENS",
+            " old-token-0123456789,new-token-0123456789 ",
+        )])
+        .expect("two valid tokens");
+        let tokens: Vec<&str> = set.api_tokens.iter().map(|t| t.expose()).collect();
+        assert_eq!(tokens, ["old-token-0123456789", "new-token-0123456789"]);
+        assert!(!format!("{set:?}").contains("token-0123456789"));
+        let err = config(&[("RECEIVER_API_TOKENS", "long-enough-token-1 short")]).err();
+        assert_eq!(
+            err,
+            Some(ConfigError::ApiToken {
+                index: 1,
+                reason: "shorter than 16 characters"
+            })
+        );
+        assert!(config(&[]).expect("valid").api_tokens.is_empty());
     }
 
     #[test]

@@ -39,6 +39,7 @@ macro_rules! on_both_engines {
     )*};
 }
 
+mod auth;
 mod concurrency;
 mod nectar_api;
 mod polling;

@@ -26,7 +26,7 @@ use nectar_lifecycle::ConnectionStatus;
 use nectar_lifecycle::verify::WebhookSecret;
 use nectar_lifecycle::webhook::{ConnectionPayload, Datasource, Record, Webhook, nectar_events};
 use nectar_receiver::{
-    ApiKey, Config, DatabaseUrl, Engine, NectarApi, OutboxEntry, Polling, Running, Store,
+    ApiKey, ApiToken, Config, DatabaseUrl, Engine, NectarApi, OutboxEntry, Polling, Running, Store,
     StoreOptions, WEBHOOK_PATH,
 };
 use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
@@ -47,6 +47,11 @@ pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub const ROTATED_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// A secret the receiver does not know.
 pub const FOREIGN_SECRET: &str = "whsec_dGhpcyBpcyBub3QgdGhlIHJpZ2h0IGtleSEh";
+/// The read API's token in a test receiver, and the one it rotates to.
+pub const API_TOKEN: &str = "test-read-token-0001";
+/// The second token of a test receiver (as while rotating).
+pub const ROTATED_API_TOKEN: &str = "test-read-token-0002";
+
 /// The API key the double of Nectar's API expects.
 pub const API_KEY: &str = "test-api-key";
 
@@ -285,6 +290,10 @@ pub fn test_config(db: &TestDb, api: SocketAddr) -> Config {
         backoff: Duration::from_millis(20),
         max_backoff: Duration::from_millis(200),
     };
+    config.api_tokens = [API_TOKEN, ROTATED_API_TOKEN]
+        .iter()
+        .map(|t| ApiToken::new(t).expect("a test token"))
+        .collect();
     // Nectar's etiquette with waits short enough for a test.
     config.etiquette.backoff = Duration::from_millis(10);
     config.etiquette.max_backoff = Duration::from_millis(200);
@@ -376,16 +385,19 @@ impl Harness {
         self.sender().deliver(svix_id, webhook).await
     }
 
-    /// `GET {path}` on the receiver.
+    /// `GET {path}` on the receiver, with the read API's token.
     pub async fn get(&self, path: &str) -> Answer {
-        answer(
-            self.http
-                .get(self.url(path))
-                .send()
-                .await
-                .expect("the receiver answers"),
-        )
-        .await
+        self.get_with(path, Some(API_TOKEN)).await
+    }
+
+    /// `GET {path}` on the receiver, with `token` as the bearer token (none: no
+    /// `Authorization` header).
+    pub async fn get_with(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        answer(request.send().await.expect("the receiver answers")).await
     }
 
     /// The stored record of `id`, through `GET /connections/{id}`; `None` on 404.

@@ -1,4 +1,6 @@
-//! The HTTP surface: the webhook endpoint and the read endpoints.
+//! The HTTP surface: the webhook endpoint and the read endpoints (behind a bearer token).
+
+mod auth;
 
 use std::sync::Arc;
 
@@ -40,17 +42,26 @@ struct AppState {
 ///   complete sweeps have not listed it), 404 if none.
 /// * `GET /connections/{id}/notifications`: its outbox entries, in order.
 /// * `GET /healthz`: 200 when the database answers, else 503.
+///
+/// Every endpoint but the webhook and `/healthz` needs `Authorization: Bearer <token>`, a
+/// token of `config.api_tokens` (401 without it; 403 when none is configured).
 pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
     let state = AppState {
         store,
         verifier: config.verifier().map(Arc::new),
         wake,
     };
-    Router::new()
-        .route(WEBHOOK_PATH, post(receive))
+    let reads = Router::new()
         .route("/connections/{id}", get(connection))
         .route("/connections/{id}/notifications", get(notifications))
+        .route_layer(axum::middleware::from_fn_with_state(
+            auth::Tokens::new(&config.api_tokens),
+            auth::require_token,
+        ));
+    Router::new()
+        .route(WEBHOOK_PATH, post(receive))
         .route("/healthz", get(health))
+        .merge(reads)
         .with_state(state)
         // Svix waits 15 s: past the request timeout the answer is 503, and Svix retries.
         .layer(TimeoutLayer::with_status_code(
