@@ -54,8 +54,8 @@ pub use config::{
 pub use http::{WEBHOOK_PATH, router};
 pub use nectar::{FetchError, NectarClient};
 pub use store::{
-    NotListed, OutboxEntry, Outcome, PendingPoll, PollJob, RecordView, Store, StoreError,
-    StoreOptions, SweepClaim, SweepState,
+    FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, NotListed, OutboxEntry, Outcome,
+    PendingPoll, PollJob, RecordView, Store, StoreError, StoreOptions, SweepClaim, SweepState,
 };
 pub use workers::poll::{Poller, PollerWake};
 pub use workers::sweep::{MAX_CONCURRENT_SWEEPS, SweepFailed, SweepReport, Sweeper};

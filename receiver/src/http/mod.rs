@@ -5,7 +5,7 @@ mod auth;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::store::{Store, StoreError};
+use crate::store::{FeedCursor, FeedError, MAX_FEED_LIMIT, Store, StoreError};
 use crate::workers::poll::PollerWake;
 
 /// The path Nectar's webhooks are posted to.
@@ -41,6 +41,8 @@ struct AppState {
 /// * `GET /connections/{id}`: the stored record of a connection (with `notListed` when
 ///   complete sweeps have not listed it), 404 if none.
 /// * `GET /connections/{id}/notifications`: its outbox entries, in order.
+/// * `GET /notifications?after=CURSOR&limit=N`: the feed, every connection's entries in
+///   commit order (`limit` 1 to 1000, 100 by default), and the cursor to read on from.
 /// * `GET /healthz`: 200 when the database answers, else 503.
 ///
 /// Every endpoint but the webhook and `/healthz` needs `Authorization: Bearer <token>`, a
@@ -54,6 +56,7 @@ pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
     let reads = Router::new()
         .route("/connections/{id}", get(connection))
         .route("/connections/{id}/notifications", get(notifications))
+        .route("/notifications", get(feed))
         .route_layer(axum::middleware::from_fn_with_state(
             auth::Tokens::new(&config.api_tokens),
             auth::require_token,
@@ -87,6 +90,8 @@ enum Refusal {
     #[error("connection not found")]
     NotFound,
     #[error(transparent)]
+    Query(#[from] FeedError),
+    #[error(transparent)]
     Storage(#[from] StoreError),
 }
 
@@ -94,7 +99,7 @@ impl Refusal {
     fn status(&self) -> StatusCode {
         match self {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unreadable | Self::Malformed(_) => StatusCode::BAD_REQUEST,
+            Self::Unreadable | Self::Malformed(_) | Self::Query(_) => StatusCode::BAD_REQUEST,
             Self::NoSecret | Self::Unverified(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Storage(err) if err.is_transient() => StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +116,7 @@ impl IntoResponse for Refusal {
                 tracing::warn!(error = %err, "storage unavailable; answering 503");
             }
             Self::Storage(err) => tracing::error!(error = %err, "storage failed"),
-            Self::NotFound => {}
+            Self::NotFound | Self::Query(_) => {}
             other => tracing::warn!(%status, error = %other, "delivery refused"),
         }
         let error = match self {
@@ -233,6 +238,39 @@ async fn notifications(
     Path(id): Path<String>,
 ) -> Result<Response, Refusal> {
     Ok(Json(state.store.notifications(&id).await?).into_response())
+}
+
+/// The query of `GET /notifications`, as text: its errors name the parameter.
+#[derive(Debug, Deserialize)]
+struct FeedQuery {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+/// The entries read from the feed when `limit` is not given.
+const DEFAULT_FEED_LIMIT: u32 = 100;
+
+/// `GET /notifications`.
+async fn feed(
+    State(state): State<AppState>,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, Refusal> {
+    let after = match query.after.as_deref() {
+        None | Some("") => FeedCursor::START,
+        Some(cursor) => cursor.parse()?,
+    };
+    let limit = match query.limit.as_deref() {
+        None | Some("") => DEFAULT_FEED_LIMIT,
+        Some(limit) => {
+            let value = limit.parse::<u32>().unwrap_or(0);
+            if !(1..=MAX_FEED_LIMIT).contains(&value) {
+                let value = limit.chars().take(64).collect();
+                return Err(FeedError::Limit { value }.into());
+            }
+            value
+        }
+    };
+    Ok(Json(state.store.feed(after, limit).await?).into_response())
 }
 
 /// `GET /healthz`.

@@ -8,6 +8,7 @@
 //! records a poll job on a gap. Two observations of one connection therefore never
 //! interleave, on one receiver or on several sharing a PostgreSQL database.
 
+mod feed;
 mod sql;
 
 use core::time::Duration;
@@ -25,6 +26,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use crate::config::{Config, DatabaseUrl, Engine};
 use sql::{Access, Arg, Pool, Sql, Tx};
+
+pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -94,9 +97,18 @@ const SELECT_SWEEPS: Sql = Sql::same(
     "SELECT company_id, due_at, leased_until, claims, started_at, failures, last_error, \
      last_completed_at, last_listed, last_not_listed FROM sweeps ORDER BY company_id",
 );
-const APPEND_OUTBOX: Sql = Sql::same(
-    "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
+/// An entry, with what a worker needs to act on it; on SQLite its place in the feed (one
+/// writer at a time: the next place is the commit order), on PostgreSQL a sequence and the
+/// transaction (see `feed`).
+const APPEND_OUTBOX: Sql = Sql::each(
+    "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, \
+     created_at, external_id, company_id, provider, feed_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+     (SELECT COALESCE(MAX(feed_id), 0) + 1 FROM outbox)) \
+     ON CONFLICT (connection_id, delivery_id, notification) DO NOTHING",
+    "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, \
+     created_at, external_id, company_id, provider) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
      ON CONFLICT (connection_id, delivery_id, notification) DO NOTHING",
 );
 /// A new job is due at once; a gap recorded while one is pending bumps its generation, so
@@ -899,8 +911,15 @@ async fn observe_in(
     let created_at = rfc3339(now);
     let mut appended = Vec::new();
     if let Decision::Apply(changes) = &decision {
-        let status = observation.connection().status.as_str();
+        let connection = observation.connection();
+        let status = connection.status.as_str();
         let delivery_id = observation.delivery_id();
+        let external_id = connection.external_id.as_deref();
+        let company_id = connection.company.as_ref().and_then(|c| c.id.as_deref());
+        let provider = connection
+            .datasource
+            .as_ref()
+            .and_then(|d| d.name.as_deref());
         for notification in changes.notifications.iter() {
             let entry = OutboxEntry {
                 connection_id: id.to_owned(),
@@ -921,6 +940,9 @@ async fn observe_in(
                         Arg::Text(status),
                         Arg::MaybeText(delivery_id),
                         Arg::Text(&created_at),
+                        Arg::MaybeText(external_id),
+                        Arg::MaybeText(company_id),
+                        Arg::MaybeText(provider),
                     ],
                 )
                 .await?;

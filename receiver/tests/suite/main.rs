@@ -41,6 +41,7 @@ macro_rules! on_both_engines {
 
 mod auth;
 mod concurrency;
+mod feed;
 mod nectar_api;
 mod polling;
 mod storage;
