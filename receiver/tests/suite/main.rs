@@ -39,6 +39,7 @@ macro_rules! on_both_engines {
     )*};
 }
 
+mod app;
 mod auth;
 mod concurrency;
 mod feed;

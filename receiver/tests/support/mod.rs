@@ -33,6 +33,7 @@ use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub mod app;
 pub mod flags;
 pub mod load;
 pub mod nectar_api;
