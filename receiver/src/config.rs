@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 10] = [
+pub const VARIABLES: [(&str, &str); 14] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -42,6 +42,22 @@ pub const VARIABLES: [(&str, &str); 10] = [
     (
         "RECEIVER_API_TOKENS",
         "the bearer tokens of the read API, separated by whitespace or commas (the read API is off without)",
+    ),
+    (
+        "NOTIFY_URL",
+        "the integrator's app: every outbox entry is pushed to it, signed (push is off without)",
+    ),
+    (
+        "NOTIFY_SECRET",
+        "the whsec_ secret the pushed messages are signed with (required with NOTIFY_URL)",
+    ),
+    (
+        "NOTIFY_RETRY_SCHEDULE",
+        "the waits before each attempt of a push, like 0s,5s,5m,30m,2h,5h,10h,10h (Svix's)",
+    ),
+    (
+        "NOTIFY_TIMEOUT",
+        "how long the app has to answer a push with a 2xx, like 15s (default 15s)",
     ),
     (
         "NECTAR_COMPANY_IDS",
@@ -83,6 +99,9 @@ pub struct Config {
     pub polling: Polling,
     /// How every call to Nectar's API behaves towards it (`NECTAR_MAX_REQUESTS_IN_FLIGHT`).
     pub etiquette: Etiquette,
+    /// Push of every outbox entry to the integrator's app (`NOTIFY_URL`, `NOTIFY_SECRET`,
+    /// `NOTIFY_RETRY_SCHEDULE`, `NOTIFY_TIMEOUT`); off without a URL.
+    pub push: Push,
     /// The companies swept and how (`NECTAR_COMPANY_IDS`, `NECTAR_SWEEP_INTERVAL`); no
     /// company, no sweep.
     pub sweeping: Sweeping,
@@ -106,6 +125,7 @@ impl Config {
             timeouts: Timeouts::default(),
             polling: Polling::default(),
             etiquette: Etiquette::default(),
+            push: Push::default(),
             sweeping: Sweeping::default(),
             max_connections: None,
         }
@@ -167,6 +187,40 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?;
         }
+        config.push.url = get("NOTIFY_URL").map(|url| url.trim().to_owned());
+        if let Some(secret) = get("NOTIFY_SECRET") {
+            config.push.secret = Some(
+                WebhookSecret::new(secret.trim())
+                    .map_err(|source| ConfigError::NotifySecret { source })?,
+            );
+        }
+        match (&config.push.url, &config.push.secret) {
+            (Some(_), None) => {
+                return Err(ConfigError::NotifyPair {
+                    missing: "NOTIFY_SECRET",
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::NotifyPair {
+                    missing: "NOTIFY_URL",
+                });
+            }
+            _ => {}
+        }
+        if let Some(schedule) = get("NOTIFY_RETRY_SCHEDULE") {
+            config.push.schedule = split_list(&schedule)
+                .map(|wait| parse_wait("NOTIFY_RETRY_SCHEDULE", wait))
+                .collect::<Result<_, _>>()?;
+            if config.push.schedule.first() != Some(&Duration::ZERO) {
+                return Err(ConfigError::Duration {
+                    variable: "NOTIFY_RETRY_SCHEDULE",
+                    value: schedule,
+                });
+            }
+        }
+        if let Some(timeout) = get("NOTIFY_TIMEOUT") {
+            config.push.timeout = parse_duration("NOTIFY_TIMEOUT", &timeout)?;
+        }
         if let Some(companies) = get("NECTAR_COMPANY_IDS") {
             config.sweeping.companies = split_list(&companies).map(str::to_owned).collect();
             config.sweeping.companies.sort();
@@ -218,6 +272,14 @@ fn parse_duration(variable: &'static str, value: &str) -> Result<Duration, Confi
             variable,
             value: value.to_owned(),
         })
+}
+
+/// A duration of zero or more (a wait in a schedule), as [`parse_duration`] reads it.
+fn parse_wait(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    match value.trim() {
+        "0" | "0s" => Ok(Duration::ZERO),
+        other => parse_duration(variable, other),
+    }
 }
 
 /// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.
@@ -575,6 +637,65 @@ fn doubling(first: Duration, max: Duration, attempts: u32) -> Duration {
     first.saturating_mul(1 << doublings).min(max)
 }
 
+/// Push: every outbox entry delivered to the integrator's app as a Standard Webhooks
+/// message, signed, at least once, in order per connection, retried on a schedule like
+/// Svix's, then marked failed (the dead letter).
+///
+/// ```
+/// use core::time::Duration;
+/// use nectar_receiver::Push;
+///
+/// let push = Push::default();
+/// assert!(push.url.is_none()); // off
+/// assert_eq!(push.schedule.len(), 8); // 0 s, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
+/// assert_eq!(push.schedule[2], Duration::from_secs(300));
+/// assert_eq!(push.timeout, Duration::from_secs(15));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Push {
+    /// Where to push (`NOTIFY_URL`); `None`: push is off.
+    pub url: Option<String>,
+    /// The secret messages are signed with (`NOTIFY_SECRET`, a `whsec_` secret).
+    pub secret: Option<WebhookSecret>,
+    /// The wait before each attempt (`NOTIFY_RETRY_SCHEDULE`), as Svix lists its own: the
+    /// first is 0 (the first attempt goes at once; a schedule must start with `0s`), each
+    /// next one is waited after the attempt before it failed. After the last attempt fails
+    /// the entry is marked failed. Svix's: 0 s, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+    pub schedule: Vec<Duration>,
+    /// How long the app has to answer 2xx (`NOTIFY_TIMEOUT`): 15 s, as Svix gives Nectar's
+    /// receivers. A push is leased for twice this, so that another pusher takes it over
+    /// only once this one has surely given up.
+    pub timeout: Duration,
+    /// The most pushes in flight at once per instance: 16. One slow app or failing
+    /// connection holds up no more than these.
+    pub max_in_flight: usize,
+    /// How often the pusher looks for due entries: 250 ms.
+    pub check_every: Duration,
+}
+
+impl Default for Push {
+    fn default() -> Self {
+        let minutes = |m: u64| Duration::from_secs(60 * m);
+        Self {
+            url: None,
+            secret: None,
+            schedule: vec![
+                Duration::ZERO,
+                Duration::from_secs(5),
+                minutes(5),
+                minutes(30),
+                minutes(120),
+                minutes(300),
+                minutes(600),
+                minutes(600),
+            ],
+            timeout: Duration::from_secs(15),
+            max_in_flight: 16,
+            check_every: Duration::from_millis(250),
+        }
+    }
+}
+
 /// Which companies are swept, and how: every connection of each is listed page by page
 /// (`GET /connection/company/{companyId}`) and reconciled like a polled snapshot.
 ///
@@ -663,6 +784,19 @@ pub enum ConfigError {
         /// Why (never the secret itself).
         #[source]
         source: SecretError,
+    },
+    /// `NOTIFY_SECRET` is not a webhook secret.
+    #[error("NOTIFY_SECRET: {source}")]
+    NotifySecret {
+        /// Why (never the secret itself).
+        #[source]
+        source: SecretError,
+    },
+    /// One of `NOTIFY_URL` and `NOTIFY_SECRET` is set without the other.
+    #[error("{missing} is needed too: push is signed, NOTIFY_URL and NOTIFY_SECRET go together")]
+    NotifyPair {
+        /// The variable missing.
+        missing: &'static str,
     },
     /// One of `RECEIVER_API_TOKENS` cannot be a token.
     #[error("RECEIVER_API_TOKENS: token #{} of the list: {reason}", .index + 1)]

@@ -55,9 +55,11 @@ pub use http::{WEBHOOK_PATH, router};
 pub use nectar::{FetchError, NectarClient};
 pub use store::{
     FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, NotListed, OutboxEntry, Outcome,
-    PendingPoll, PollJob, RecordView, Store, StoreError, StoreOptions, SweepClaim, SweepState,
+    PendingPoll, PollJob, PushJob, PushStatus, RecordView, Store, StoreError, StoreOptions,
+    SweepClaim, SweepState,
 };
 pub use workers::poll::{Poller, PollerWake};
+pub use workers::push::Pusher;
 pub use workers::sweep::{MAX_CONCURRENT_SWEEPS, SweepFailed, SweepReport, Sweeper};
 
 /// Why the service could not start or stopped with an error.
@@ -89,7 +91,8 @@ pub enum ServiceError {
     Task(#[from] tokio::task::JoinError),
 }
 
-/// A running receiver: its HTTP server, its poller and its sweeper.
+/// A running receiver: its HTTP server, its poller, its sweeper, and its pusher when push
+/// is on.
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
@@ -97,6 +100,7 @@ pub struct Running {
     server: JoinHandle<io::Result<()>>,
     poller: JoinHandle<()>,
     sweeper: JoinHandle<()>,
+    pusher: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -116,6 +120,9 @@ impl Running {
         let _receivers_gone = self.shutdown.send(true);
         self.poller.await?;
         self.sweeper.await?;
+        if let Some(pusher) = self.pusher {
+            pusher.await?;
+        }
         self.server.await?.map_err(ServiceError::Serve)
     }
 }
@@ -135,6 +142,7 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     let client = NectarClient::new(config)?;
     let poller = Poller::new(config.polling, store.clone(), client.clone(), wake.clone());
     let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client);
+    let pusher = Pusher::new(&config.push, store.clone())?;
     let app = router(config, store, wake);
     let (shutdown, stopping) = watch::channel(false);
     let mut stop_serving = stopping.clone();
@@ -147,13 +155,15 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
             .into_future(),
     );
     let poller = tokio::spawn(poller.run(stopping.clone()));
-    let sweeper = tokio::spawn(sweeper.run(stopping));
+    let sweeper = tokio::spawn(sweeper.run(stopping.clone()));
+    let pusher = pusher.map(|pusher| tokio::spawn(pusher.run(stopping)));
     Ok(Running {
         addr,
         shutdown,
         server,
         poller,
         sweeper,
+        pusher,
     })
 }
 

@@ -30,6 +30,7 @@ pub const WEBHOOK_PATH: &str = "/webhooks/nectar";
 #[derive(Clone)]
 struct AppState {
     store: Store,
+    push_on: bool,
     verifier: Option<Arc<Verifier>>,
     wake: PollerWake,
 }
@@ -43,6 +44,8 @@ struct AppState {
 /// * `GET /connections/{id}/notifications`: its outbox entries, in order.
 /// * `GET /notifications?after=CURSOR&limit=N`: the feed, every connection's entries in
 ///   commit order (`limit` 1 to 1000, 100 by default), and the cursor to read on from.
+/// * `POST /notifications/{id}/redeliver`: push the entry again (202; 404 if none; 409 when
+///   push is off).
 /// * `GET /healthz`: 200 when the database answers, else 503.
 ///
 /// Every endpoint but the webhook and `/healthz` needs `Authorization: Bearer <token>`, a
@@ -50,6 +53,7 @@ struct AppState {
 pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
     let state = AppState {
         store,
+        push_on: config.push.url.is_some() && config.push.secret.is_some(),
         verifier: config.verifier().map(Arc::new),
         wake,
     };
@@ -57,6 +61,7 @@ pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
         .route("/connections/{id}", get(connection))
         .route("/connections/{id}/notifications", get(notifications))
         .route("/notifications", get(feed))
+        .route("/notifications/{id}/redeliver", post(redeliver))
         .route_layer(axum::middleware::from_fn_with_state(
             auth::Tokens::new(&config.api_tokens),
             auth::require_token,
@@ -87,10 +92,12 @@ enum Refusal {
     Unverified(#[from] VerifyError),
     #[error("malformed webhook body: {0}")]
     Malformed(#[from] WebhookError),
-    #[error("connection not found")]
+    #[error("not found")]
     NotFound,
     #[error(transparent)]
     Query(#[from] FeedError),
+    #[error("push is off: set NOTIFY_URL and NOTIFY_SECRET")]
+    PushOff,
     #[error(transparent)]
     Storage(#[from] StoreError),
 }
@@ -102,6 +109,7 @@ impl Refusal {
             Self::Unreadable | Self::Malformed(_) | Self::Query(_) => StatusCode::BAD_REQUEST,
             Self::NoSecret | Self::Unverified(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::PushOff => StatusCode::CONFLICT,
             Self::Storage(err) if err.is_transient() => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -116,7 +124,7 @@ impl IntoResponse for Refusal {
                 tracing::warn!(error = %err, "storage unavailable; answering 503");
             }
             Self::Storage(err) => tracing::error!(error = %err, "storage failed"),
-            Self::NotFound | Self::Query(_) => {}
+            Self::NotFound | Self::Query(_) | Self::PushOff => {}
             other => tracing::warn!(%status, error = %other, "delivery refused"),
         }
         let error = match self {
@@ -271,6 +279,24 @@ async fn feed(
         }
     };
     Ok(Json(state.store.feed(after, limit).await?).into_response())
+}
+
+/// `POST /notifications/{id}/redeliver`: the entry is pushed again, from its first attempt.
+async fn redeliver(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Refusal> {
+    if !state.push_on {
+        return Err(Refusal::PushOff);
+    }
+    if !state.store.redeliver(&id, Timestamp::now()).await? {
+        return Err(Refusal::NotFound);
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "redelivering": id })),
+    )
+        .into_response())
 }
 
 /// `GET /healthz`.

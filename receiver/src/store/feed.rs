@@ -30,16 +30,30 @@ use super::{Store, StoreError, parse_notification};
 /// The most entries one read of the feed returns.
 pub const MAX_FEED_LIMIT: u32 = 1000;
 
+/// The columns of a feed entry, after its place.
+macro_rules! entry_columns {
+    () => {
+        "feed_id, connection_id, sequence, notification, status, delivery_id, created_at, \
+         external_id, company_id, provider, push_state, push_attempts, push_last_error, \
+         pushed_at"
+    };
+}
+pub(super) use entry_columns;
+
 const SELECT_FEED: Sql = Sql::each(
-    "SELECT 0, feed_id, connection_id, sequence, notification, status, delivery_id, \
-     created_at, external_id, company_id, provider FROM outbox \
-     WHERE $1 >= 0 AND feed_id > $2 ORDER BY feed_id LIMIT $3",
-    "SELECT CAST(CAST(feed_tx AS TEXT) AS BIGINT), feed_id, connection_id, sequence, \
-     notification, status, delivery_id, created_at, external_id, company_id, provider \
-     FROM outbox \
+    concat!(
+        "SELECT 0, ",
+        entry_columns!(),
+        " FROM outbox WHERE $1 >= 0 AND feed_id > $2 ORDER BY feed_id LIMIT $3"
+    ),
+    concat!(
+        "SELECT CAST(CAST(feed_tx AS TEXT) AS BIGINT), ",
+        entry_columns!(),
+        " FROM outbox \
      WHERE (feed_tx, feed_id) > (CAST(CAST($1 AS TEXT) AS xid8), $2) \
      AND feed_tx < pg_snapshot_xmin(pg_current_snapshot()) \
-     ORDER BY feed_tx, feed_id LIMIT $3",
+     ORDER BY feed_tx, feed_id LIMIT $3"
+    ),
 );
 
 /// Where a reader of the feed is: after the entry it read last. Opaque to readers: its text
@@ -145,6 +159,26 @@ pub struct FeedEntry {
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
     pub created_at: String,
+    /// How its push to the integrator's app stands (in the feed; not in the pushed
+    /// message itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushStatus>,
+}
+
+/// How an entry's push to the integrator's app stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushStatus {
+    /// `pending` (to push, or being pushed), `delivered` (the app answered 2xx), or
+    /// `failed` (every attempt failed: the dead letter; redeliver it with
+    /// `POST /notifications/{id}/redeliver`).
+    pub state: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+    /// When the app took it (RFC 3339).
+    pub pushed_at: Option<String>,
 }
 
 /// One read of the feed.
@@ -157,8 +191,8 @@ pub struct FeedPage {
     pub next: String,
 }
 
-/// A feed row as stored.
-type FeedRow = (
+/// A feed row as stored: the transaction (0 on SQLite), then [`entry_columns`].
+pub(super) type FeedRow = (
     i64,
     i64,
     String,
@@ -168,9 +202,64 @@ type FeedRow = (
     Option<String>,
     String,
     Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
     Option<String>,
     Option<String>,
 );
+
+/// The cursor after `row`, and its entry.
+pub(super) fn feed_entry(row: FeedRow) -> Result<(FeedCursor, FeedEntry), StoreError> {
+    let (
+        tx,
+        id,
+        connection_id,
+        sequence,
+        notification,
+        status,
+        delivery_id,
+        created_at,
+        external_id,
+        company_id,
+        provider,
+        push_state,
+        push_attempts,
+        push_last_error,
+        pushed_at,
+    ) = row;
+    let notification =
+        parse_notification(&notification).map_err(|message| StoreError::Corrupt {
+            what: "outbox entry",
+            connection: connection_id.clone(),
+            message,
+        })?;
+    let known = status.parse::<ConnectionStatus>().ok();
+    let remedy = known.map(|status| remediation(status, 1));
+    let entry = FeedEntry {
+        id: format!("ntf_{id}"),
+        connection_id,
+        sequence,
+        external_id,
+        company_id,
+        provider,
+        notification,
+        actor: remedy.map(|r| r.actor()),
+        action: remedy.map(|r| r.to_string()),
+        remediation: remedy,
+        status,
+        delivery_id,
+        created_at,
+        push: Some(PushStatus {
+            state: push_state,
+            attempts: push_attempts,
+            last_error: push_last_error,
+            pushed_at,
+        }),
+    };
+    Ok((FeedCursor { tx, id }, entry))
+}
 
 impl Store {
     /// Up to `limit` entries of the feed after `after`, in commit order; the cursor to read
@@ -191,43 +280,9 @@ impl Store {
         let mut next = after;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
-            let (
-                tx,
-                id,
-                connection_id,
-                sequence,
-                notification,
-                status,
-                delivery_id,
-                created_at,
-                external_id,
-                company_id,
-                provider,
-            ) = row;
-            next = FeedCursor { tx, id };
-            let notification =
-                parse_notification(&notification).map_err(|message| StoreError::Corrupt {
-                    what: "outbox entry",
-                    connection: connection_id.clone(),
-                    message,
-                })?;
-            let known = status.parse::<ConnectionStatus>().ok();
-            let remedy = known.map(|status| remediation(status, 1));
-            entries.push(FeedEntry {
-                id: format!("ntf_{id}"),
-                connection_id,
-                sequence,
-                external_id,
-                company_id,
-                provider,
-                notification,
-                actor: remedy.map(|r| r.actor()),
-                action: remedy.map(|r| r.to_string()),
-                remediation: remedy,
-                status,
-                delivery_id,
-                created_at,
-            });
+            let (cursor, entry) = feed_entry(row)?;
+            next = cursor;
+            entries.push(entry);
         }
         Ok(FeedPage {
             entries,

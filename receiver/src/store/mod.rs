@@ -9,6 +9,7 @@
 //! interleave, on one receiver or on several sharing a PostgreSQL database.
 
 mod feed;
+mod push;
 mod sql;
 
 use core::time::Duration;
@@ -27,7 +28,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::config::{Config, DatabaseUrl, Engine};
 use sql::{Access, Arg, Pool, Sql, Tx};
 
-pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT};
+pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, PushStatus};
+pub use push::PushJob;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

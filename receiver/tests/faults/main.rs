@@ -8,6 +8,9 @@
 //! * `sweep_kill`: the binary on polling alone, killed with SIGKILL in the middle of a sweep
 //!   and restarted on the same database: the sweep is picked up again once the dead
 //!   holder's lease ends, and the records end exact, each credential error notified once.
+//! * `push_kill`: the binary pushing the outbox to a double of the integrator's app, killed
+//!   with SIGKILL mid-push and restarted: every entry taken at least once, in order per
+//!   connection, each `webhook-id` always with the same entry.
 //! * `outage`: the PostgreSQL server stopped for a while (`scripts/postgres.sh pause`, then
 //!   `resume`): the receivers answer 503 promptly, recover by themselves, and Svix's retries
 //!   leave the end state exact.
@@ -20,6 +23,7 @@
 mod support;
 
 mod outage;
+mod push_kill;
 mod sigkill;
 mod sweep_kill;
 

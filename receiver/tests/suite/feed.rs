@@ -14,13 +14,24 @@ use nectar_lifecycle::remediation::Actor;
 use nectar_lifecycle::webhook::{Company, ConnectionPayload, Notification, Observation};
 use nectar_receiver::{Engine, FeedCursor, FeedEntry, FeedPage, Store};
 
-use crate::support::{Harness, history};
+use crate::support::{Harness, eventually, history};
 
 on_both_engines!(
     a_reader_tailing_the_feed_sees_every_entry_once_while_writers_commit,
     an_entry_carries_what_a_worker_needs,
     the_cursor_and_the_limit_are_checked,
 );
+
+/// Waits until the feed holds `n` entries. On PostgreSQL the feed is read only below the
+/// oldest transaction still running in the whole cluster (other tests' included), so what
+/// was just committed may show a moment later: it lags, it never skips.
+async fn settled(store: &Store, n: usize) {
+    eventually("the feed to settle", || async {
+        let (entries, _) = drain(store, FeedCursor::START, 1000).await;
+        (entries.len() >= n).then_some(())
+    })
+    .await;
+}
 
 /// Reads the whole feed after `after`, `limit` at a time.
 async fn drain(store: &Store, mut after: FeedCursor, limit: u32) -> (Vec<FeedEntry>, FeedCursor) {
@@ -133,6 +144,7 @@ async fn an_entry_carries_what_a_worker_needs(h: &Harness) {
             .await
             .expect("recorded");
     }
+    settled(&h.store, 1).await;
     let answer = h.get("/notifications").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let entries: Vec<FeedEntry> =
@@ -212,6 +224,7 @@ async fn the_cursor_and_the_limit_are_checked(h: &Harness) {
                 .expect("recorded");
         }
     }
+    settled(&h.store, 3).await;
     let two = h.get("/notifications?limit=2").await;
     assert_eq!(two.body["entries"].as_array().map(Vec::len), Some(2));
     let next = two.body["next"].as_str().expect("a cursor");
@@ -259,7 +272,11 @@ async fn an_entry_committed_behind_a_later_one_is_not_skipped() {
             "nothing past the open transaction: {before:?}"
         );
         open.commit().await.expect("commits");
-        let (after, _) = drain(&h.store, cursor, 10).await;
+        let after = eventually("both entries", || async {
+            let (after, _) = drain(&h.store, cursor, 10).await;
+            (after.len() == 2).then_some(after)
+        })
+        .await;
         let order: Vec<&str> = after.iter().map(|e| e.connection_id.as_str()).collect();
         assert_eq!(order, ["early", "late"]);
         pool.close().await;

@@ -45,6 +45,7 @@ mod concurrency;
 mod feed;
 mod nectar_api;
 mod polling;
+mod push;
 mod storage;
 mod sweeps;
 mod webhooks;
