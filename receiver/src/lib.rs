@@ -49,7 +49,7 @@ use tokio::task::JoinHandle;
 pub use config::{
     ApiKey, ApiToken, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL,
     DEFAULT_LISTEN_ADDR, DatabaseUrl, Engine, Etiquette, MAX_REQUESTS_IN_FLIGHT, NectarApi,
-    Polling, Sweeping, Timeouts, VARIABLES,
+    Polling, Push, Sweeping, Timeouts, VARIABLES,
 };
 pub use http::{WEBHOOK_PATH, router};
 pub use nectar::{FetchError, NectarClient};
