@@ -669,7 +669,8 @@ pub struct Push {
     /// The most pushes in flight at once per instance: 16. One slow app or failing
     /// connection holds up no more than these.
     pub max_in_flight: usize,
-    /// How often the pusher looks for due entries: 250 ms.
+    /// How often the pusher looks for due entries besides being woken by this instance's
+    /// appends (for other instances' entries and retries coming due): 250 ms.
     pub check_every: Duration,
 }
 

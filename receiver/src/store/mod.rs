@@ -186,6 +186,8 @@ impl From<&Config> for StoreOptions {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// Notified after a commit that appended outbox entries: wakes this instance's pusher.
+    appended: Arc<tokio::sync::Notify>,
 }
 
 /// What [`Store::observe`] did with an observation: durably recorded once it returns.
@@ -468,7 +470,23 @@ impl Store {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            appended: Arc::default(),
+        })
+    }
+
+    /// After the commit of `outcome`: wakes the pusher if it appended entries.
+    fn committed(&self, outcome: &Outcome) {
+        if !outcome.appended.is_empty() {
+            self.appended.notify_one();
+        }
+    }
+
+    /// Completes once an observation committed by this store (or a clone) has appended
+    /// outbox entries since the last time it completed: the pusher waits on it.
+    pub async fn entries_appended(&self) {
+        self.appended.notified().await;
     }
 
     /// The engine in use.
@@ -509,6 +527,7 @@ impl Store {
         let mut tx = self.pool.begin(Access::Write).await?;
         let outcome = observe_in(&mut tx, observation, now, None).await?;
         tx.commit().await?;
+        self.committed(&outcome);
         Ok(outcome)
     }
 
@@ -528,6 +547,7 @@ impl Store {
         let observation = Observation::Snapshot(snapshot);
         let outcome = observe_in(&mut tx, observation, now, Some(company_id)).await?;
         tx.commit().await?;
+        self.committed(&outcome);
         Ok(outcome)
     }
 
@@ -864,6 +884,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.committed(&outcome);
         Ok(outcome)
     }
 

@@ -80,14 +80,18 @@ impl Pusher {
     }
 
     /// Pushes until `shutdown` turns true (or its sender is dropped): keeps up to
-    /// [`Push::max_in_flight`] pushes going, claiming due entries as room frees up, and
-    /// looks again every [`Push::check_every`]. Pushes in flight at shutdown are finished.
+    /// [`Push::max_in_flight`] pushes going, claiming due entries once half the room is
+    /// free, and looks again when this instance appends entries or every
+    /// [`Push::check_every`] (entries appended by other instances, retries coming due).
+    /// Pushes in flight at shutdown are finished.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut running = JoinSet::new();
         loop {
             while running.try_join_next().is_some() {}
+            // Claims in batches: once half the room is free (or all of it), not one push
+            // at a time as each ends; each claim is a write transaction.
             let room = self.push.max_in_flight.saturating_sub(running.len());
-            if room > 0 {
+            if room > 0 && (running.len() <= self.push.max_in_flight / 2) {
                 match self.claim(room).await {
                     Ok(jobs) => {
                         for job in jobs {
@@ -103,6 +107,7 @@ impl Pusher {
             tokio::select! {
                 Some(_) = running.join_next(), if !running.is_empty() => {}
                 () = tokio::time::sleep(self.push.check_every) => {}
+                () = self.store.entries_appended() => {}
                 changed = shutdown.changed() => {
                     if changed.is_err() || *shutdown.borrow() {
                         break;
