@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 closed_enum! {
     /// The kind of an invitation.
-    #[derive(Serialize, Deserialize, strum::Display)]
+    #[derive(Serialize, Deserialize, strum::Display, strum::EnumString, strum::IntoStaticStr)]
     #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
     #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
     pub enum InvitationType {
@@ -29,7 +29,7 @@ closed_enum! {
 
 closed_enum! {
     /// The status of an invitation, derived by [`Invitation::status`].
-    #[derive(Serialize, Deserialize, strum::Display)]
+    #[derive(Serialize, Deserialize, strum::Display, strum::EnumString, strum::IntoStaticStr)]
     #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
     #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
     pub enum InvitationStatus {

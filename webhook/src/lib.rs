@@ -118,6 +118,7 @@
 
 mod assess;
 mod changes;
+mod invitations;
 mod payload;
 mod poll;
 mod record;
@@ -126,6 +127,12 @@ mod sweep;
 
 pub use assess::{Assessment, Verdict};
 pub use changes::{AccountChange, Changes, Field, Notification, account_changes, notifications};
+pub use invitations::{
+    AccountDecision, AccountDecisionBody, CreateInvitation, INVITATION_LIST_KEYS,
+    InvitationPayload, InvitationTarget, company_invitations_path, revoke_invitation_path,
+};
+#[cfg(feature = "json")]
+pub use invitations::{parse_invitation, parse_invitation_list};
 pub use payload::{
     AccountPayload, Company, ConnectionPayload, Datasource, Duplicated, EventType, OldValues,
     Reported, Webhook,

@@ -379,7 +379,7 @@ impl CompanyListQuery {
 
 /// Appends `segment` percent-encoded as one path segment: every byte but RFC 3986's
 /// unreserved characters (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
-fn push_segment(path: &mut String, segment: &str) {
+pub(crate) fn push_segment(path: &mut String, segment: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {

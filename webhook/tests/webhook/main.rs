@@ -3,6 +3,7 @@
 
 mod allocation;
 mod bad_input;
+mod invitations;
 mod mutants;
 mod parse;
 mod poll;
