@@ -21,11 +21,13 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use nectar_lifecycle::webhook::{
-    CompanyListPage, CompanyListQuery, ConnectionPayload, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES,
-    WebhookError, details_path, parse_company_page_with_limit, parse_details,
+    AccountDecision, CompanyListPage, CompanyListQuery, ConnectionPayload, CreateInvitation,
+    InvitationPayload, InvitationTarget, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, WebhookError,
+    company_invitations_path, details_path, parse_company_page_with_limit, parse_details,
+    parse_invitation, parse_invitation_list, revoke_invitation_path,
 };
-use reqwest::StatusCode;
-use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 
 use crate::config::{ApiKey, Config, Etiquette};
@@ -76,6 +78,16 @@ pub enum FetchError {
     /// The answer is not what was asked for (a connection, a page of the list).
     #[error("Nectar's API answered with an unreadable body: {0}")]
     Unreadable(#[from] WebhookError),
+    /// A write (create, revoke, confirm) whose outcome is unknown: it was sent, and the
+    /// answer was a 5xx, or none came (a timeout, a dropped connection). Nectar takes no
+    /// idempotency key, so it may have been done: it is never resent blindly; look first.
+    #[error("Nectar's API may or may not have done it: {reason}")]
+    Uncertain {
+        /// The status answered, if one was.
+        status: Option<u16>,
+        /// What happened.
+        reason: String,
+    },
     /// The client's in-flight limit was closed: the service is stopping.
     #[error("the client of Nectar's API is closed")]
     Closed,
@@ -107,6 +119,21 @@ impl FetchError {
             Self::Status { retry_after, .. } => *retry_after,
             _ => None,
         }
+    }
+}
+
+/// A request to make: its method, path and JSON body. Only a read (`GET`) is retried
+/// blindly; a write is retried only when it surely was not done (see [`FetchError::Uncertain`]).
+#[derive(Debug, Clone)]
+struct Call<'a> {
+    method: Method,
+    path: &'a str,
+    body: Option<&'a [u8]>,
+}
+
+impl Call<'_> {
+    fn is_read(&self) -> bool {
+        self.method == Method::GET
     }
 }
 
@@ -174,13 +201,92 @@ impl NectarClient {
         Ok(parse_company_page_with_limit(&body, MAX_LIST_BODY_BYTES)?)
     }
 
+    /// `POST {base}/invitation/...`: creates an invitation for `target`; a write, never
+    /// resent after it may have been done.
+    ///
+    /// # Errors
+    /// [`FetchError`]; [`FetchError::Uncertain`] when it may have been done.
+    pub async fn create_invitation(
+        &self,
+        target: InvitationTarget<'_>,
+        request: &CreateInvitation,
+    ) -> Result<InvitationPayload, FetchError> {
+        let body = json(request)?;
+        let path = target.path();
+        let call = Call {
+            method: Method::POST,
+            path: &path,
+            body: Some(&body),
+        };
+        Ok(parse_invitation(&self.call(call, MAX_BODY_BYTES).await?)?)
+    }
+
+    /// `POST {base}/invitation/{invitationId}/revoke`; a write, never resent after it may
+    /// have been done.
+    ///
+    /// # Errors
+    /// [`FetchError`]; [`FetchError::Uncertain`] when it may have been done.
+    pub async fn revoke_invitation(&self, invitation_id: &str) -> Result<(), FetchError> {
+        let path = revoke_invitation_path(invitation_id);
+        let call = Call {
+            method: Method::POST,
+            path: &path,
+            body: None,
+        };
+        self.call(call, MAX_BODY_BYTES).await.map(drop)
+    }
+
+    /// `GET {base}/invitation/company/{companyId}`: the company's invitations; a read.
+    ///
+    /// # Errors
+    /// [`FetchError`].
+    pub async fn company_invitations(
+        &self,
+        company_id: &str,
+    ) -> Result<Vec<InvitationPayload>, FetchError> {
+        let body = self
+            .read(&company_invitations_path(company_id), MAX_LIST_BODY_BYTES)
+            .await?;
+        Ok(parse_invitation_list(&body)?)
+    }
+
+    /// `PATCH {base}/connection/{connectionId}/status` with `decision`; a write, never resent
+    /// after it may have been done.
+    ///
+    /// # Errors
+    /// [`FetchError`]; [`FetchError::Uncertain`] when it may have been done.
+    pub async fn decide_accounts(
+        &self,
+        connection_id: &str,
+        decision: AccountDecision,
+    ) -> Result<(), FetchError> {
+        let body = json(&decision.body())?;
+        let path = decision.path(connection_id);
+        let call = Call {
+            method: Method::PATCH,
+            path: &path,
+            body: Some(&body),
+        };
+        self.call(call, MAX_BODY_BYTES).await.map(drop)
+    }
+
     /// The body of `GET {base}{path}`, retried as the module documentation says.
     async fn read(&self, path: &str, max: usize) -> Result<Vec<u8>, FetchError> {
+        let call = Call {
+            method: Method::GET,
+            path,
+            body: None,
+        };
+        self.call(call, max).await
+    }
+
+    /// The answer's body to `call`, retried as the module documentation says.
+    async fn call(&self, call: Call<'_>, max: usize) -> Result<Vec<u8>, FetchError> {
         let key = self.key.clone().ok_or(FetchError::NoApiKey)?;
-        let url = format!("{}{path}", self.base_url);
+        let url = format!("{}{}", self.base_url, call.path);
         let mut attempt = 1;
         loop {
-            let failed = match self.attempt(&url, &key, max).await {
+            let failed = match self.attempt(&call, &url, &key, max).await {
                 Ok(body) => return Ok(body),
                 Err(failed) => failed,
             };
@@ -194,35 +300,69 @@ impl NectarClient {
             {
                 return Err(failed.error);
             }
-            tracing::debug!(path, attempt, ?wait, error = %failed.error, "Nectar's API: retrying");
+            tracing::debug!(path = call.path, attempt, ?wait, error = %failed.error, "Nectar's API: retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
     }
 
-    /// One attempt, holding an in-flight permit until the body is read.
-    async fn attempt(&self, url: &str, key: &HeaderValue, max: usize) -> Result<Vec<u8>, Failed> {
+    /// One attempt, holding an in-flight permit until the body is read. A read may be
+    /// retried after any failure on the wire, a 429 or a 5xx; a write only after a 429 or a
+    /// failure to connect (it surely was not done), and is [`FetchError::Uncertain`] after a
+    /// 5xx or a failure once sent.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        url: &str,
+        key: &HeaderValue,
+        max: usize,
+    ) -> Result<Vec<u8>, Failed> {
         let _permit = self.permits.acquire().await.map_err(|_| Failed {
             error: FetchError::Closed,
             retry: false,
         })?;
-        let transient = |error: reqwest::Error| Failed {
-            // Anything on the wire: connecting, a timeout, a connection dropped mid-answer.
-            retry: !error.is_builder(),
-            error: FetchError::Request(error),
+        let read = call.is_read();
+        let on_the_wire = |error: reqwest::Error| {
+            if read || error.is_connect() || error.is_builder() {
+                Failed {
+                    // A read, or a write that never left: retry anything on the wire.
+                    retry: !error.is_builder(),
+                    error: FetchError::Request(error),
+                }
+            } else {
+                Failed {
+                    retry: false,
+                    error: FetchError::Uncertain {
+                        status: None,
+                        reason: error.to_string(),
+                    },
+                }
+            }
         };
-        let mut response = self
+        let mut request = self
             .http
-            .get(url)
-            .header("X-API-Key", key.clone())
-            .send()
-            .await
-            .map_err(transient)?;
+            .request(call.method.clone(), url)
+            .header("X-API-Key", key.clone());
+        if let Some(body) = call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let mut response = request.send().await.map_err(on_the_wire)?;
         let status = response.status();
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
             return Err(Failed {
                 error: FetchError::Refused {
                     status: status.as_u16(),
+                },
+                retry: false,
+            });
+        }
+        if status.is_server_error() && !read {
+            return Err(Failed {
+                error: FetchError::Uncertain {
+                    status: Some(status.as_u16()),
+                    reason: format!("Nectar's API answered {status}"),
                 },
                 retry: false,
             });
@@ -247,7 +387,7 @@ impl NectarClient {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transient)? {
+        while let Some(chunk) = response.chunk().await.map_err(on_the_wire)? {
             if body.len() + chunk.len() > max {
                 return Err(too_large());
             }
@@ -268,6 +408,14 @@ fn retry_after(value: Option<&HeaderValue>, now: Timestamp) -> Option<Duration> 
     let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
     let wait = at.duration_since(now);
     Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// `value` as a JSON body.
+fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, FetchError> {
+    serde_json::to_vec(value).map_err(|err| FetchError::Uncertain {
+        status: None,
+        reason: format!("the request could not be written (nothing was sent): {err}"),
+    })
 }
 
 /// The key as a header value marked sensitive (left out of `Debug`).

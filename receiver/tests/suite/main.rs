@@ -44,6 +44,7 @@ mod auth;
 mod concurrency;
 mod feed;
 mod nectar_api;
+mod nectar_writes;
 mod polling;
 mod push;
 mod storage;

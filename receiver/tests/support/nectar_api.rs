@@ -61,8 +61,12 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use nectar_lifecycle::webhook::{CompanyListPage, ConnectionPayload, PageLimit, PageNumber};
+use axum::routing::{get, patch, post};
+use nectar_lifecycle::invitation::{InvitationStatus, InvitationType};
+use nectar_lifecycle::webhook::{
+    AccountDecisionBody, CompanyListPage, ConnectionPayload, CreateInvitation, InvitationPayload,
+    PageLimit, PageNumber, Reported,
+};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -154,6 +158,16 @@ struct Shared {
     refused: Mutex<Option<StatusCode>>,
     shutdown: Notify,
     counters: Counters,
+    writes: Mutex<Writes>,
+}
+
+/// Nectar's invitation store and the account decisions it was sent.
+#[derive(Default)]
+struct Writes {
+    invitations: Vec<InvitationPayload>,
+    decisions: Vec<(String, bool)>,
+    /// The next writes this many are done, then answered 503 (the answer lost).
+    fail_after: usize,
 }
 
 /// Nectar's truth: each company's list of ids in order, and each connection by id.
@@ -221,6 +235,7 @@ impl NectarApi {
             refused: Mutex::new(None),
             shutdown: Notify::new(),
             counters: Counters::default(),
+            writes: Mutex::new(Writes::default()),
         });
         let api = Self { addr, shared };
         let app = api.router();
@@ -239,7 +254,17 @@ impl NectarApi {
     fn router(&self) -> Router {
         let routes = Router::new()
             .route("/connection/company/{company_id}", get(list))
-            .route("/connection/{connection_id}/details", get(details));
+            .route("/connection/{connection_id}/details", get(details))
+            .route("/connection/{connection_id}/status", patch(decide))
+            .route(
+                "/invitation/connection/{connection_id}",
+                post(create_invitation),
+            )
+            .route("/invitation/company/{company_id}", get(company_invitations))
+            .route(
+                "/invitation/{invitation_id}/revoke",
+                post(revoke_invitation),
+            );
         Router::new()
             .merge(routes.clone())
             .nest("/v2.2", routes.clone())
@@ -251,6 +276,22 @@ impl NectarApi {
                 arrival,
             ))
             .with_state(Arc::clone(&self.shared))
+    }
+
+    /// Nectar's invitations, in the order they were created.
+    pub fn invitations(&self) -> Vec<InvitationPayload> {
+        lock(&self.shared.writes).invitations.clone()
+    }
+
+    /// The account decisions sent, `(connection id, confirm)`, in order.
+    pub fn decisions(&self) -> Vec<(String, bool)> {
+        lock(&self.shared.writes).decisions.clone()
+    }
+
+    /// The next `n` writes (create, revoke, decide) are done, then answered 503: an answer
+    /// lost after the work, which a client must not take for "not done".
+    pub fn fail_after_next_writes(&self, n: usize) {
+        lock(&self.shared.writes).fail_after = n;
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to configure (without `/v2.2`: the routes are
@@ -616,4 +657,134 @@ async fn details(
             StatusCode::NOT_FOUND.into_response()
         }
     }
+}
+
+/// A write's answer: 503 when the next writes were set to fail after the work.
+fn written(shared: &Shared, answer: Response) -> Response {
+    let mut writes = lock(&shared.writes);
+    if writes.fail_after > 0 {
+        writes.fail_after -= 1;
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    answer
+}
+
+/// `POST /invitation/connection/{connectionId}`: a reconnect invitation, active.
+async fn create_invitation(
+    State(shared): State<Arc<Shared>>,
+    Path(connection_id): Path<String>,
+    body: Result<axum::Json<CreateInvitation>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(axum::Json(request)) = body else {
+        return bad_request(&shared, "the body is not an invitation request".to_owned());
+    };
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    let company = lock(&shared.lists)
+        .by_id
+        .get(&connection_id)
+        .map(|(company, _)| company.clone());
+    let Some(company) = company else {
+        bump(&shared.counters.not_found);
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let now = jiff::Timestamp::now();
+    let invitation = {
+        let mut writes = lock(&shared.writes);
+        let n = writes.invitations.len() + 1;
+        let expires_at = request.expires_in_seconds.and_then(|seconds| {
+            now.checked_add(jiff::SignedDuration::from_secs(
+                i64::try_from(seconds).ok()?,
+            ))
+            .ok()
+        });
+        let invitation = InvitationPayload {
+            token: Some(format!("tok{n}")),
+            invitation_type: Some(Reported::Known(InvitationType::EditConnection)),
+            invitation_url: Some(format!("https://app.example.com/invite/tok{n}")),
+            connection_id: Some(connection_id),
+            company_id: Some(company),
+            allowed_emails: request.allowed_emails,
+            expires_at,
+            max_uses: request.max_uses,
+            use_count: Some(0),
+            created_at: Some(now),
+            ..InvitationPayload::new(format!("inv_{n}"), InvitationStatus::Active)
+        };
+        writes.invitations.push(invitation.clone());
+        invitation
+    };
+    written(
+        &shared,
+        (StatusCode::CREATED, axum::Json(invitation)).into_response(),
+    )
+}
+
+/// `POST /invitation/{invitationId}/revoke`.
+async fn revoke_invitation(
+    State(shared): State<Arc<Shared>>,
+    Path(invitation_id): Path<String>,
+) -> Response {
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    let revoked = {
+        let mut writes = lock(&shared.writes);
+        writes
+            .invitations
+            .iter_mut()
+            .find(|i| i.id == invitation_id)
+            .map(|invitation| {
+                invitation.status = Reported::Known(InvitationStatus::Revoked);
+                invitation.clone()
+            })
+    };
+    match revoked {
+        Some(invitation) => written(&shared, axum::Json(invitation).into_response()),
+        None => {
+            bump(&shared.counters.not_found);
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
+}
+
+/// `GET /invitation/company/{companyId}`: an object holding the list (the docs do not
+/// show the body; the library reads a bare array too).
+async fn company_invitations(
+    State(shared): State<Arc<Shared>>,
+    Path(company_id): Path<String>,
+) -> Response {
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    let invitations: Vec<InvitationPayload> = lock(&shared.writes)
+        .invitations
+        .iter()
+        .filter(|i| i.company_id.as_deref() == Some(company_id.as_str()))
+        .cloned()
+        .collect();
+    axum::Json(serde_json::json!({ "invitations": invitations })).into_response()
+}
+
+/// `PATCH /connection/{connectionId}/status`.
+async fn decide(
+    State(shared): State<Arc<Shared>>,
+    Path(connection_id): Path<String>,
+    body: Result<axum::Json<AccountDecisionBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(axum::Json(decision)) = body else {
+        return bad_request(&shared, "the body is not {\"confirm\": bool}".to_owned());
+    };
+    if let Some(fault) = fault(&shared) {
+        return fault;
+    }
+    if !lock(&shared.lists).by_id.contains_key(&connection_id) {
+        bump(&shared.counters.not_found);
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    lock(&shared.writes)
+        .decisions
+        .push((connection_id, decision.confirm));
+    written(&shared, axum::Json(serde_json::json!({})).into_response())
 }
