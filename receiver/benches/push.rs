@@ -33,14 +33,11 @@
 //!
 //! Loopback only. Prints Markdown tables of medians, their spread and ratios, this run.
 
-#[path = "../tests/support/app.rs"]
-mod app;
-#[allow(dead_code, unreachable_pub)]
-#[path = "../tests/support/flags.rs"]
-mod flags;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use core::fmt;
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
@@ -56,12 +53,13 @@ use nectar_lifecycle::webhook::{
     Company, ConnectionPayload, Datasource, Observation, Webhook, nectar_events,
 };
 use nectar_receiver::{
-    Config, DatabaseUrl, Engine, FeedCursor, MAX_FEED_LIMIT, Store, StoreOptions, WEBHOOK_PATH,
+    Config, Engine, FeedCursor, MAX_FEED_LIMIT, Store, StoreOptions, WEBHOOK_PATH,
 };
-use sqlx::{AssertSqlSafe, Connection as _, PgConnection, SqliteConnection};
+use sqlx::{Connection as _, PgConnection, SqliteConnection};
 use tokio::task::JoinSet;
 
-use app::AppDouble;
+use support::app::AppDouble;
+use support::{POSTGRES_URL_VAR, TestDb, flags};
 
 const USAGE: &str = "\
 cargo bench -p nectar-receiver --bench push -- [FLAGS]
@@ -77,9 +75,6 @@ cargo bench -p nectar-receiver --bench push -- [FLAGS]
 PostgreSQL too when NECTAR_TEST_POSTGRES_URL names a server (a database is created on it
 for each measurement and dropped after).
 ";
-
-/// The variable naming the PostgreSQL server, as the receiver's tests read it.
-const POSTGRES_URL_VAR: &str = "NECTAR_TEST_POSTGRES_URL";
 
 /// Nectar's signing secret (the receiver's `webhook_secrets`).
 const NECTAR_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -225,107 +220,26 @@ fn broken_delivery(id: &str) -> (ConnectionPayload, Bytes) {
     (connected, Bytes::from(body))
 }
 
-/// A database of its own for one measurement.
-enum BenchDb {
-    /// A SQLite file in a temporary directory, removed with it.
-    Sqlite {
-        _dir: tempfile::TempDir,
-        url: DatabaseUrl,
-    },
-    /// A database created on the server of [`POSTGRES_URL_VAR`], dropped by
-    /// [`BenchDb::remove`].
-    Postgres {
-        server: String,
-        name: String,
-        url: DatabaseUrl,
-    },
-}
-
-static DATABASES: AtomicU32 = AtomicU32::new(0);
-
-impl BenchDb {
-    /// A fresh database on `engine`, or why there is none.
-    async fn create(engine: Engine) -> Result<Self, String> {
-        match engine {
-            Engine::Sqlite => {
-                let dir =
-                    tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
-                let path = dir.path().join("receiver.db");
-                let url = DatabaseUrl::new(&format!("sqlite://{}", path.display()))
-                    .map_err(|e| e.to_string())?;
-                Ok(Self::Sqlite { _dir: dir, url })
-            }
-            Engine::Postgres => {
-                let server = std::env::var(POSTGRES_URL_VAR)
-                    .map_err(|_| format!("{POSTGRES_URL_VAR} is not set"))?;
-                let name = format!(
-                    "nectar_push_bench_{}_{}",
-                    std::process::id(),
-                    DATABASES.fetch_add(1, Ordering::Relaxed)
-                );
-                let mut admin = PgConnection::connect(&server).await.map_err(|e| {
-                    format!("the server of {POSTGRES_URL_VAR} does not answer: {e}")
-                })?;
-                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut admin)
-                    .await
-                    .map_err(|e| format!("cannot create a database: {e}"))?;
-                let url =
-                    DatabaseUrl::new(&with_database(&server, &name)).map_err(|e| e.to_string())?;
-                Ok(Self::Postgres { server, name, url })
-            }
-        }
-    }
-
-    fn url(&self) -> &DatabaseUrl {
-        match self {
-            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
-        }
-    }
-
-    /// Removes it (the SQLite directory goes when dropped).
-    async fn remove(self) {
-        if let Self::Postgres { server, name, .. } = self {
-            let dropped = match PgConnection::connect(&server).await {
-                Ok(mut admin) => sqlx::query(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await
-                .map(drop),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = dropped {
-                eprintln!("database {name} not dropped: {e}");
-            }
-        }
-    }
-}
-
-/// `url` with its database (path) replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let authority_end = base.find("://").map_or(0, |i| {
-        i + 3 + base[i + 3..].find('/').unwrap_or(base.len() - i - 3)
-    });
-    format!("{}/{name}{query}", &base[..authority_end])
+/// A fresh database of `engine` for one measurement (the suites' own, `support::TestDb`),
+/// or why there is none.
+async fn fresh_db(engine: Engine) -> Result<TestDb, String> {
+    TestDb::create(engine)
+        .await
+        .ok_or_else(|| format!("{POSTGRES_URL_VAR} is not set"))
 }
 
 /// `ANALYZE outbox` on `db`, from a connection of its own: the planner's statistics of the
 /// entries just appended.
-async fn analyze(db: &BenchDb) -> Result<(), String> {
+async fn analyze(db: &TestDb) -> Result<(), String> {
     let analyzed = match db {
-        BenchDb::Sqlite { url, .. } => match SqliteConnection::connect(url.expose()).await {
+        TestDb::Sqlite { url, .. } => match SqliteConnection::connect(url.expose()).await {
             Ok(mut conn) => sqlx::query("ANALYZE outbox")
                 .execute(&mut conn)
                 .await
                 .map(drop),
             Err(e) => Err(e),
         },
-        BenchDb::Postgres { url, .. } => match PgConnection::connect(url.expose()).await {
+        TestDb::Postgres { url, .. } => match PgConnection::connect(url.expose()).await {
             Ok(mut conn) => sqlx::query("ANALYZE outbox")
                 .execute(&mut conn)
                 .await
@@ -340,7 +254,7 @@ async fn analyze(db: &BenchDb) -> Result<(), String> {
 /// API to poll or sweep (an unreachable loopback port, never called), and push to `app`
 /// when given (otherwise off), looking for due entries every `check_every`; the rest the
 /// defaults.
-fn config(db: &BenchDb, app: Option<&AppDouble>, check_every: Duration) -> Config {
+fn config(db: &TestDb, app: Option<&AppDouble>, check_every: Duration) -> Config {
     let mut config = Config::new(db.url().clone());
     config.listen_addr = SocketAddr::from(([127, 0, 0, 1], 0));
     config.webhook_secrets = vec![NECTAR_SECRET.parse().expect("a webhook secret")];
@@ -353,7 +267,7 @@ fn config(db: &BenchDb, app: Option<&AppDouble>, check_every: Duration) -> Confi
     config
 }
 
-async fn open(db: &BenchDb, config: &Config) -> Result<Store, String> {
+async fn open(db: &TestDb, config: &Config) -> Result<Store, String> {
     Store::open(db.url(), StoreOptions::from(config))
         .await
         .map_err(|e| format!("the bench database does not open: {e}"))
@@ -488,7 +402,7 @@ async fn drive(
 }
 
 /// The ingest phase on `db`: deliveries answered 200 per second, 16 at once, push off.
-async fn ingest(db: &BenchDb, flags: Flags, http: &reqwest::Client) -> Result<f64, String> {
+async fn ingest(db: &TestDb, flags: Flags, http: &reqwest::Client) -> Result<f64, String> {
     let config = config(db, None, flags.check_every);
     let store = open(db, &config).await?;
     let (stored, deliveries): (Vec<_>, Vec<_>) = (0..WARM_UP + flags.entries)
@@ -549,7 +463,7 @@ struct Pushed {
 }
 
 /// The push phase, then the latency phase, on `db`.
-async fn push(db: &BenchDb, flags: Flags, http: &reqwest::Client) -> Result<Pushed, String> {
+async fn push(db: &TestDb, flags: Flags, http: &reqwest::Client) -> Result<Pushed, String> {
     let app = AppDouble::start(APP_SECRET).await;
     let config = config(db, Some(&app), flags.check_every);
     let store = open(db, &config).await?;
@@ -730,7 +644,7 @@ async fn latency(
 /// The database alone on `db`: the push phase's entries claimed and marked delivered as
 /// `Pusher::push_due` does it, without HTTP: up to [`TASKS`] claimed at once, each marked
 /// delivered from a task of its own, again until none is due; entries per second.
-async fn database_alone(db: &BenchDb, flags: Flags) -> Result<f64, String> {
+async fn database_alone(db: &TestDb, flags: Flags) -> Result<f64, String> {
     let config = config(db, None, flags.check_every);
     let store = open(db, &config).await?;
     let appended = observe_all(&store, push_histories(flags.entries)).await?;
@@ -884,19 +798,19 @@ async fn run_engine(
     samples: &mut EngineSamples,
 ) -> Result<(), String> {
     let phase = Instant::now();
-    let db = BenchDb::create(engine).await?;
+    let db = fresh_db(engine).await?;
     let ingested = ingest(&db, flags, http).await;
     db.remove().await;
     let ingested = ingested?;
 
     let ingest_took = phase.elapsed();
-    let db = BenchDb::create(engine).await?;
+    let db = fresh_db(engine).await?;
     let pushed = push(&db, flags, http).await;
     db.remove().await;
     let pushed = pushed?;
 
     let push_took = phase.elapsed() - ingest_took;
-    let db = BenchDb::create(engine).await?;
+    let db = fresh_db(engine).await?;
     let alone = database_alone(&db, flags).await;
     db.remove().await;
     let alone = alone?;

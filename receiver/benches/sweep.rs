@@ -26,14 +26,10 @@
 //! Flags: `--connections N` (10000), `--runs N` (3). Loopback only. Prints Markdown tables
 //! of medians with their spread (min-max over the runs) and ratios from this one run.
 
-#[allow(dead_code, unreachable_pub)]
-#[path = "../tests/support/flags.rs"]
-mod flags;
-#[path = "../tests/support/nectar_api.rs"]
-mod nectar_api;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use core::fmt;
-use core::sync::atomic::{AtomicU32, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -47,11 +43,11 @@ use nectar_lifecycle::webhook::{
 };
 use nectar_lifecycle::{AccountStatus, ConnectionStatus};
 use nectar_receiver::{
-    ApiKey, Config, DatabaseUrl, Engine, NectarClient, Store, StoreOptions, SweepReport, Sweeper,
+    ApiKey, Config, Engine, NectarClient, Store, StoreOptions, SweepReport, Sweeper,
 };
-use sqlx::{AssertSqlSafe, Connection as _, PgConnection};
 
-use nectar_api::{DOUBLE_API_KEY, NectarApi};
+use support::nectar_api::{DOUBLE_API_KEY, NectarApi};
+use support::{POSTGRES_URL_VAR, TestDb, flags};
 
 const USAGE: &str = "\
 cargo bench -p nectar-receiver --bench sweep -- [FLAGS]
@@ -62,9 +58,6 @@ cargo bench -p nectar-receiver --bench sweep -- [FLAGS]
 PostgreSQL too when NECTAR_TEST_POSTGRES_URL names a server (a database is created on it
 for each sweep and dropped after).
 ";
-
-/// The variable naming the PostgreSQL server, as the receiver's tests read it.
-const POSTGRES_URL_VAR: &str = "NECTAR_TEST_POSTGRES_URL";
 
 /// The one company swept.
 const COMPANY: &str = "bench-company";
@@ -139,98 +132,17 @@ async fn seeded_double(n: usize) -> NectarApi {
     api
 }
 
-/// A database of its own for one measurement.
-enum BenchDb {
-    /// A SQLite file in a temporary directory, removed with it.
-    Sqlite {
-        _dir: tempfile::TempDir,
-        url: DatabaseUrl,
-    },
-    /// A database created on the server of [`POSTGRES_URL_VAR`], dropped by
-    /// [`BenchDb::remove`].
-    Postgres {
-        server: String,
-        name: String,
-        url: DatabaseUrl,
-    },
-}
-
-static DATABASES: AtomicU32 = AtomicU32::new(0);
-
-impl BenchDb {
-    /// A fresh database on `engine`, or why there is none.
-    async fn create(engine: Engine) -> Result<Self, String> {
-        match engine {
-            Engine::Sqlite => {
-                let dir =
-                    tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
-                let path = dir.path().join("receiver.db");
-                let url = DatabaseUrl::new(&format!("sqlite://{}", path.display()))
-                    .map_err(|e| e.to_string())?;
-                Ok(Self::Sqlite { _dir: dir, url })
-            }
-            Engine::Postgres => {
-                let server = std::env::var(POSTGRES_URL_VAR)
-                    .map_err(|_| format!("{POSTGRES_URL_VAR} is not set"))?;
-                let name = format!(
-                    "nectar_bench_{}_{}",
-                    std::process::id(),
-                    DATABASES.fetch_add(1, Ordering::Relaxed)
-                );
-                let mut admin = PgConnection::connect(&server).await.map_err(|e| {
-                    format!("the server of {POSTGRES_URL_VAR} does not answer: {e}")
-                })?;
-                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut admin)
-                    .await
-                    .map_err(|e| format!("cannot create a database: {e}"))?;
-                let url =
-                    DatabaseUrl::new(&with_database(&server, &name)).map_err(|e| e.to_string())?;
-                Ok(Self::Postgres { server, name, url })
-            }
-        }
-    }
-
-    fn url(&self) -> &DatabaseUrl {
-        match self {
-            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
-        }
-    }
-
-    /// Removes it (the SQLite directory goes when dropped).
-    async fn remove(self) {
-        if let Self::Postgres { server, name, .. } = self {
-            let dropped = match PgConnection::connect(&server).await {
-                Ok(mut admin) => sqlx::query(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await
-                .map(drop),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = dropped {
-                eprintln!("database {name} not dropped: {e}");
-            }
-        }
-    }
-}
-
-/// `url` with its database (path) replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let authority_end = base.find("://").map_or(0, |i| {
-        i + 3 + base[i + 3..].find('/').unwrap_or(base.len() - i - 3)
-    });
-    format!("{}/{name}{query}", &base[..authority_end])
+/// A fresh database of `engine` for one measurement (the suites' own, `support::TestDb`),
+/// or why there is none.
+async fn fresh_db(engine: Engine) -> Result<TestDb, String> {
+    TestDb::create(engine)
+        .await
+        .ok_or_else(|| format!("{POSTGRES_URL_VAR} is not set"))
 }
 
 /// The receiver's configuration for `db`, sweeping [`COMPANY`] through `api`, otherwise the
 /// defaults (10 requests in flight, pages of 500).
-fn config(db: &BenchDb, api: &NectarApi) -> Config {
+fn config(db: &TestDb, api: &NectarApi) -> Config {
     let mut config = Config::new(db.url().clone());
     config.api = nectar_receiver::NectarApi {
         base_url: api.base_url(),
@@ -241,7 +153,7 @@ fn config(db: &BenchDb, api: &NectarApi) -> Config {
 }
 
 /// A store on `db` and a sweeper of [`COMPANY`] on it, not running.
-async fn open_sweeper(db: &BenchDb, api: &NectarApi) -> (Store, Sweeper) {
+async fn open_sweeper(db: &TestDb, api: &NectarApi) -> (Store, Sweeper) {
     let config = config(db, api);
     let store = Store::open(db.url(), StoreOptions::from(&config))
         .await
@@ -453,7 +365,7 @@ async fn run_engine(
     samples: &mut EngineSamples,
 ) -> Result<(), String> {
     let n = snapshots.len() as f64;
-    let db = BenchDb::create(engine).await?;
+    let db = fresh_db(engine).await?;
     let (store, sweeper) = open_sweeper(&db, api).await;
     let first = sweep_once(&store, &sweeper, api).await;
     let second = sweep_once(&store, &sweeper, api).await;
@@ -466,7 +378,7 @@ async fn run_engine(
     samples.first = Some((first.report, first.requests));
     samples.second = Some((second.report, second.requests));
 
-    let db = BenchDb::create(engine).await?;
+    let db = fresh_db(engine).await?;
     let (store, _) = open_sweeper(&db, api).await;
     let (new, dup) = time_store(&store, snapshots).await;
     store.close().await;
@@ -494,7 +406,7 @@ async fn probe(engine: &str, connections: usize) {
         Engine::Sqlite
     };
     let api = seeded_double(connections).await;
-    let db = match BenchDb::create(engine).await {
+    let db = match fresh_db(engine).await {
         Ok(db) => db,
         Err(why) => {
             eprintln!("{engine}: {why}");
