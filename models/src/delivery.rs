@@ -437,7 +437,7 @@ impl DeliveryModel {
                 Decision::Duplicate(DuplicateReason::SameVersion)
             }
             (Some(DeliveryBug::ApplyStale), Decision::Stale { .. }) => {
-                Decision::Apply(Changes::between(Some(&stored.connection), None, incoming))
+                apply_regardless(stored, incoming)
             }
             _ => decision,
         }
@@ -450,21 +450,13 @@ impl DeliveryModel {
             (Some(DeliveryBug::NotifyPerEvent), Observation::Delivery { webhook, .. }) => {
                 let status_event = webhook.event_type.known() == Some(EventType::Validated)
                     || webhook.previous_status().is_some();
-                let shows = webhook
-                    .connection
-                    .status
-                    .known()
-                    .is_some_and(ConnectionStatus::is_credential_error);
-                if status_event && shows {
-                    EnumSet::from([Notification::EnteredCredentialError])
+                if status_event {
+                    credential_error_shown(&webhook.connection)
                 } else {
                     EnumSet::empty()
                 }
             }
-            _ => match decision {
-                Decision::Apply(changes) => changes.notifications,
-                _ => EnumSet::empty(),
-            },
+            _ => applied_notifications(decision),
         }
     }
 
@@ -621,6 +613,33 @@ impl DeliveryModel {
         }
         Some(next)
     }
+}
+
+/// The notifications of an applied decision; none for any other.
+pub(crate) fn applied_notifications(decision: &Decision) -> EnumSet<Notification> {
+    match decision {
+        Decision::Apply(changes) => changes.notifications,
+        _ => EnumSet::empty(),
+    }
+}
+
+/// A broken variant's notification: `EnteredCredentialError` whenever `connection` shows a
+/// credential error, whatever was stored.
+pub(crate) fn credential_error_shown(connection: &ConnectionPayload) -> EnumSet<Notification> {
+    if connection
+        .status
+        .known()
+        .is_some_and(ConnectionStatus::is_credential_error)
+    {
+        EnumSet::from([Notification::EnteredCredentialError])
+    } else {
+        EnumSet::empty()
+    }
+}
+
+/// A broken variant's decision: `incoming` applied over `stored` whatever their order.
+pub(crate) fn apply_regardless(stored: &Record, incoming: &ConnectionPayload) -> Decision {
+    Decision::Apply(Changes::between(Some(&stored.connection), None, incoming))
 }
 
 impl Model for DeliveryModel {

@@ -252,6 +252,16 @@ impl ModelReport {
             .collect()
     }
 
+    /// The counterexample found for the property named `property`, if it fails: the path
+    /// of actions, `A -> B -> C`.
+    #[must_use]
+    pub fn counterexample(&self, property: &str) -> Option<&str> {
+        self.properties
+            .iter()
+            .find(|p| p.name == property)
+            .and_then(|p| p.counterexample.as_deref())
+    }
+
     /// The statuses no path reaches.
     #[must_use]
     pub fn unreachable(&self) -> Vec<&str> {

@@ -31,14 +31,17 @@
 use core::cmp::Ordering;
 use core::hash::{Hash, Hasher};
 
-use nectar_lifecycle_core::{ConnectionEvent, ConnectionStatus, EnumSet};
+use nectar_lifecycle_core::{ConnectionEvent, EnumSet};
 use nectar_lifecycle_webhook::{
-    Changes, CompanyListPage, CompanyListQuery, ConnectionPayload, Decision, Notification,
-    Observation, PageLimit, PageNumber, Record, Sweep, nectar_events, reconcile,
+    CompanyListPage, CompanyListQuery, ConnectionPayload, Decision, Notification, Observation,
+    PageLimit, PageNumber, Record, Sweep, nectar_events, reconcile,
 };
 use stateright::{Model, Property};
 
-use crate::delivery::{Change, Fate, NectarState, Stored};
+use crate::delivery::{
+    Change, Fate, NectarState, Stored, applied_notifications, apply_regardless,
+    credential_error_shown,
+};
 
 /// A deliberately broken, test-only variant of the integrator's sweep, to show each
 /// property can fail. Each wraps the real [`Sweep`] or the real decision; none is a rule to
@@ -512,7 +515,7 @@ impl SweepModel {
                 Some(SweepBug::ApplyUnordered),
                 Observation::Snapshot(incoming),
                 Decision::Stale { .. },
-            ) => Decision::Apply(Changes::between(Some(&stored.connection), None, incoming)),
+            ) => apply_regardless(stored, incoming),
             _ => decision,
         }
     }
@@ -522,20 +525,9 @@ impl SweepModel {
     fn notified(&self, observation: Observation<'_>, decision: &Decision) -> EnumSet<Notification> {
         match (self.bug, observation) {
             (Some(SweepBug::NotifyPerListing), Observation::Snapshot(listed)) => {
-                if listed
-                    .status
-                    .known()
-                    .is_some_and(ConnectionStatus::is_credential_error)
-                {
-                    EnumSet::from([Notification::EnteredCredentialError])
-                } else {
-                    EnumSet::empty()
-                }
+                credential_error_shown(listed)
             }
-            _ => match decision {
-                Decision::Apply(changes) => changes.notifications,
-                _ => EnumSet::empty(),
-            },
+            _ => applied_notifications(decision),
         }
     }
 

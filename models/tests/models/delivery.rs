@@ -9,6 +9,8 @@ use nectar_lifecycle_models::{
 };
 use stateright::Model;
 
+use crate::counterexample;
+
 const NO_REGRESSION: &str = "no regression: the stored version never goes backwards";
 const CONVERGENCE: &str = "convergence: once every event is delivered or dropped and every poll answered, the record is Nectar's latest state";
 const IN_ORDER: &str = "the stored contents are Nectar's states, in Nectar's order";
@@ -28,15 +30,6 @@ fn broken(bug: DeliveryBug) -> ModelReport {
         bounds: SMALL,
         bug: Some(bug),
     })
-}
-
-fn counterexample<'r>(report: &'r ModelReport, property: &str) -> &'r str {
-    report
-        .properties
-        .iter()
-        .find(|p| p.name == property)
-        .and_then(|p| p.counterexample.as_deref())
-        .unwrap_or_else(|| panic!("no counterexample for {property:?}:\n{report}"))
 }
 
 #[test]

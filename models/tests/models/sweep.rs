@@ -13,6 +13,8 @@ use nectar_lifecycle_models::{
 };
 use stateright::Model;
 
+use crate::counterexample;
+
 const NO_REGRESSION: &str = "no regression: no record's version ever goes backwards";
 const NOT_TWICE: &str = "no notification twice: per connection, EnteredCredentialError never outnumbers Nectar's entries into a credential error up to the version stored";
 const ENDS: &str = "every sweep ends: it asks for no more pages than the list ever had";
@@ -23,15 +25,6 @@ fn broken(model: SweepModel, bug: SweepBug) -> ModelReport {
         bug: Some(bug),
         ..model
     })
-}
-
-fn counterexample<'r>(report: &'r ModelReport, property: &str) -> &'r str {
-    report
-        .properties
-        .iter()
-        .find(|p| p.name == property)
-        .and_then(|p| p.counterexample.as_deref())
-        .unwrap_or_else(|| panic!("no counterexample for {property:?}:\n{report}"))
 }
 
 #[test]
