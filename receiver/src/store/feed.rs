@@ -25,7 +25,7 @@ use nectar_lifecycle::webhook::Notification;
 use serde::{Deserialize, Serialize};
 
 use super::sql::{Access, Arg, Sql};
-use super::{Store, StoreError, parse_notification};
+use super::{Store, StoreError, stored_notification};
 
 /// The most entries one read of the feed returns.
 pub const MAX_FEED_LIMIT: u32 = 1000;
@@ -229,12 +229,7 @@ pub(super) fn feed_entry(row: FeedRow) -> Result<(FeedCursor, FeedEntry), StoreE
         push_last_error,
         pushed_at,
     ) = row;
-    let notification =
-        parse_notification(&notification).map_err(|message| StoreError::Corrupt {
-            what: "outbox entry",
-            connection: connection_id.clone(),
-            message,
-        })?;
+    let notification = stored_notification(&connection_id, &notification)?;
     let known = status.parse::<ConnectionStatus>().ok();
     let remedy = known.map(|status| remediation(status, 1));
     let entry = FeedEntry {

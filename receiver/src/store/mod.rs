@@ -1092,12 +1092,7 @@ type OutboxRow = (String, i64, String, String, Option<String>, String);
 
 fn outbox_entry(row: OutboxRow) -> Result<OutboxEntry, StoreError> {
     let (connection_id, sequence, notification, status, delivery_id, created_at) = row;
-    let notification =
-        parse_notification(&notification).map_err(|message| StoreError::Corrupt {
-            what: "outbox entry",
-            connection: connection_id.clone(),
-            message,
-        })?;
+    let notification = stored_notification(&connection_id, &notification)?;
     Ok(OutboxEntry {
         connection_id,
         sequence,
@@ -1105,6 +1100,15 @@ fn outbox_entry(row: OutboxRow) -> Result<OutboxEntry, StoreError> {
         status,
         delivery_id,
         created_at,
+    })
+}
+
+/// The notification stored as `name` in an outbox entry of `connection`.
+fn stored_notification(connection: &str, name: &str) -> Result<Notification, StoreError> {
+    parse_notification(name).map_err(|message| StoreError::Corrupt {
+        what: "outbox entry",
+        connection: connection.to_owned(),
+        message,
     })
 }
 

@@ -9,29 +9,32 @@ use super::feed::{FeedEntry, FeedRow, entry_columns, feed_entry};
 use super::sql::{Access, Arg, Sql};
 use super::{Store, StoreError, millis, millis_after, rfc3339};
 
+/// The claim, the same on both engines but for how the candidates are locked (`$lock`).
+macro_rules! claim_pushes {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE outbox SET push_due_at = $2, push_attempts = push_attempts + 1 \
+             WHERE (connection_id, sequence) IN (SELECT o.connection_id, o.sequence \
+             FROM outbox o WHERE o.push_state = 'pending' AND o.push_due_at <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.connection_id = o.connection_id \
+             AND e.sequence < o.sequence AND e.push_state = 'pending') \
+             ORDER BY o.push_due_at, o.feed_id LIMIT $3",
+            $lock,
+            ")"
+        )
+    };
+}
+
 /// Claims up to `$3` entries due at `$1` whose connection has no earlier entry still
 /// pending (so each connection's entries go out one after another, in order), leasing them
 /// until `$2`. A failed (dead-lettered) entry does not hold the later ones back.
 /// PostgreSQL skips entries another pusher is claiming; SQLite's write lock serializes
 /// claims.
 const CLAIM_PUSHES: Sql = Sql::each(
+    concat!(claim_pushes!(""), " RETURNING 0, ", entry_columns!()),
     concat!(
-        "UPDATE outbox SET push_due_at = $2, push_attempts = push_attempts + 1 \
-         WHERE (connection_id, sequence) IN (SELECT o.connection_id, o.sequence FROM outbox o \
-         WHERE o.push_state = 'pending' AND o.push_due_at <= $1 AND NOT EXISTS \
-         (SELECT 1 FROM outbox e WHERE e.connection_id = o.connection_id \
-          AND e.sequence < o.sequence AND e.push_state = 'pending') \
-         ORDER BY o.push_due_at, o.feed_id LIMIT $3) RETURNING 0, ",
-        entry_columns!()
-    ),
-    concat!(
-        "UPDATE outbox SET push_due_at = $2, push_attempts = push_attempts + 1 \
-         WHERE (connection_id, sequence) IN (SELECT o.connection_id, o.sequence FROM outbox o \
-         WHERE o.push_state = 'pending' AND o.push_due_at <= $1 AND NOT EXISTS \
-         (SELECT 1 FROM outbox e WHERE e.connection_id = o.connection_id \
-          AND e.sequence < o.sequence AND e.push_state = 'pending') \
-         ORDER BY o.push_due_at, o.feed_id LIMIT $3 FOR UPDATE OF o SKIP LOCKED) \
-         RETURNING CAST(CAST(feed_tx AS TEXT) AS BIGINT), ",
+        claim_pushes!(" FOR UPDATE OF o SKIP LOCKED"),
+        " RETURNING CAST(CAST(feed_tx AS TEXT) AS BIGINT), ",
         entry_columns!()
     ),
 );
