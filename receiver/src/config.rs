@@ -262,24 +262,29 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
 /// A positive duration like `90s`, `15m`, `1h` or `1h30m` (jiff's friendly format, or ISO
 /// 8601 like `PT1H`).
 fn parse_duration(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    parse_wait(variable, value).and_then(|d| {
+        if d.is_zero() {
+            Err(ConfigError::Duration {
+                variable,
+                value: value.to_owned(),
+            })
+        } else {
+            Ok(d)
+        }
+    })
+}
+
+/// A duration of zero or more (a wait in a schedule), in [`parse_duration`]'s formats.
+fn parse_wait(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
     value
         .trim()
         .parse::<jiff::SignedDuration>()
         .ok()
         .and_then(|d| Duration::try_from(d).ok())
-        .filter(|d| !d.is_zero())
         .ok_or_else(|| ConfigError::Duration {
             variable,
             value: value.to_owned(),
         })
-}
-
-/// A duration of zero or more (a wait in a schedule), as [`parse_duration`] reads it.
-fn parse_wait(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
-    match value.trim() {
-        "0" | "0s" => Ok(Duration::ZERO),
-        other => parse_duration(variable, other),
-    }
 }
 
 /// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.

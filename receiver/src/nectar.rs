@@ -150,14 +150,7 @@ impl NectarClient {
     /// # Errors
     /// [`FetchError::Request`] if the HTTP client cannot be built (no TLS roots).
     pub fn new(config: &Config) -> Result<Self, FetchError> {
-        // One crypto provider for the process (ring, shared with the database driver's TLS);
-        // an error only says one is installed already.
-        let _already_installed = rustls::crypto::ring::default_provider().install_default();
-        let timeout = config.timeouts.api_request;
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .build()?;
+        let http = http_client(config.timeouts.api_request)?;
         let etiquette = config.etiquette;
         Ok(Self {
             http,
@@ -408,6 +401,18 @@ fn retry_after(value: Option<&HeaderValue>, now: Timestamp) -> Option<Duration> 
     let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
     let wait = at.duration_since(now);
     Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP client whose every request, connecting included, is bounded by `timeout`: for
+/// Nectar's API and for the push to the integrator's app.
+pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    // One crypto provider for the process (ring, shared with the database driver's TLS); an
+    // error only says one is installed already.
+    let _already_installed = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .build()
 }
 
 /// `value` as a JSON body.

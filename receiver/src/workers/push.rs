@@ -32,7 +32,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::config::Push;
-use crate::nectar::FetchError;
+use crate::nectar::{FetchError, http_client};
 use crate::store::{FeedEntry, PushJob, Store, StoreError};
 use crate::workers::later;
 
@@ -65,11 +65,7 @@ impl Pusher {
         let (Some(url), Some(secret)) = (&push.url, &push.secret) else {
             return Ok(None);
         };
-        let _already_installed = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(push.timeout)
-            .connect_timeout(push.timeout)
-            .build()?;
+        let http = http_client(push.timeout)?;
         Ok(Some(Self {
             store,
             http,

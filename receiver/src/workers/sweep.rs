@@ -201,11 +201,7 @@ impl Sweeper {
     ) -> Result<SweepReport, SweepFailed> {
         let company = claim.company_id.as_str();
         let outcome = self.sweep(&claim, stopping).await;
-        let failures = u32::try_from(claim.failures)
-            .unwrap_or(u32::MAX)
-            .saturating_add(1);
-        let now = Timestamp::now();
-        let due = match &outcome {
+        let err = match &outcome {
             Ok(report) => {
                 tracing::info!(
                     company,
@@ -218,42 +214,44 @@ impl Sweeper {
                 );
                 return outcome;
             }
-            Err(SweepFailed::Stopped) => now,
-            Err(SweepFailed::LeaseLost | SweepFailed::Store(_)) => {
-                if let Err(err) = &outcome {
-                    tracing::warn!(company, error = %err, "sweep stopped; it is due again when its lease ends");
-                }
+            Err(err) => err,
+        };
+        let now = Timestamp::now();
+        let (due, error) = match err {
+            SweepFailed::LeaseLost | SweepFailed::Store(_) => {
+                tracing::warn!(company, error = %err, "sweep stopped; it is due again when its lease ends");
                 return outcome;
             }
-            Err(SweepFailed::Fetch(err)) if err.is_key_problem() => {
-                let delay = self.sweeping.retry_after(failures);
-                // Once per sweep: the sweep stops at the first refusal.
-                tracing::error!(
-                    company,
-                    error = %err,
-                    retry_in = ?delay,
-                    "sweep stopped: Nectar's API cannot be called with this key; set NECTAR_API_KEY to a valid key"
-                );
-                later(now, delay)
-            }
-            Err(err) => {
-                let retry_after = match err {
-                    SweepFailed::Fetch(fetch) => fetch.retry_after().unwrap_or_default(),
-                    _ => core::time::Duration::ZERO,
+            // Not a failure: due again at once.
+            SweepFailed::Stopped => (now, None),
+            SweepFailed::Fetch(_) | SweepFailed::Page(_) => {
+                let failures = u32::try_from(claim.failures)
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
+                let asked = match err {
+                    SweepFailed::Fetch(fetch) => fetch.retry_after(),
+                    _ => None,
                 };
-                let delay = self.sweeping.retry_after(failures).max(retry_after);
-                tracing::warn!(company, error = %err, retry_in = ?delay, "sweep failed; retrying with backoff");
-                later(now, delay)
+                let delay = self
+                    .sweeping
+                    .retry_after(failures)
+                    .max(asked.unwrap_or_default());
+                if matches!(err, SweepFailed::Fetch(fetch) if fetch.is_key_problem()) {
+                    // Once per sweep: the sweep stops at the first refusal.
+                    tracing::error!(
+                        company,
+                        error = %err,
+                        retry_in = ?delay,
+                        "sweep stopped: Nectar's API cannot be called with this key; set NECTAR_API_KEY to a valid key"
+                    );
+                } else {
+                    tracing::warn!(company, error = %err, retry_in = ?delay, "sweep failed; retrying with backoff");
+                }
+                (later(now, delay), Some(err.to_string()))
             }
         };
-        if let Err(err) = &outcome {
-            let error = match err {
-                SweepFailed::Stopped => None,
-                other => Some(other.to_string()),
-            };
-            if let Err(store) = self.store.fail_sweep(&claim, due, error.as_deref()).await {
-                tracing::warn!(company, error = %store, "sweeper: storage failed; the sweep is due again when its lease ends");
-            }
+        if let Err(store) = self.store.fail_sweep(&claim, due, error.as_deref()).await {
+            tracing::warn!(company, error = %store, "sweeper: storage failed; the sweep is due again when its lease ends");
         }
         outcome
     }
