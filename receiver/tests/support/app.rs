@@ -5,8 +5,8 @@
 //! that fails at random ([`AppFaults`]), is slow, or goes down for a while and comes back
 //! on the same port ([`AppDouble::go_down`], [`AppDouble::come_back`]).
 //!
-//! Standalone: it uses no other module of the test support, so that a bench can include it
-//! alone with `#[path = "../tests/support/app.rs"] mod app;`.
+//! Part of the test support (`support::app`); a bench reaches it by including
+//! `tests/support/mod.rs`.
 //!
 //! What it answers, in order, for every request:
 //!
@@ -46,9 +46,10 @@
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use super::{InFlight, bump, lock};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -203,15 +204,6 @@ struct Counters {
     max_in_flight: AtomicU64,
     refused_while_down: AtomicU64,
     other: AtomicU64,
-}
-
-/// `mutex` locked, even if a panicking holder poisoned it (the state stays usable).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn bump(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::SeqCst);
 }
 
 impl AppDouble {
@@ -477,23 +469,6 @@ fn router(shared: &Arc<Shared>) -> Router {
         .with_state(Arc::clone(shared))
 }
 
-/// One request in flight, until dropped (answered, or abandoned by its client).
-struct InFlight<'a>(&'a Counters);
-
-impl<'a> InFlight<'a> {
-    fn arrive(counters: &'a Counters) -> Self {
-        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        Self(counters)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// 503 with `Connection: close`: the double is down.
 fn down_answer() -> Response {
     (
@@ -506,7 +481,7 @@ fn down_answer() -> Response {
 
 /// Every request: in flight, and refused while down.
 async fn arrival(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let _in_flight = InFlight::arrive(&shared.counters);
+    let _in_flight = InFlight::arrive(&shared.counters.in_flight, &shared.counters.max_in_flight);
     if *shared.down.borrow() {
         bump(&shared.counters.refused_while_down);
         return down_answer();

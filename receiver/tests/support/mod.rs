@@ -38,6 +38,39 @@ pub mod flags;
 pub mod load;
 pub mod nectar_api;
 
+/// `mutex` locked, even if a panicking holder poisoned it (the state stays usable): the
+/// doubles' state.
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Adds one to `counter`.
+pub fn bump(counter: &core::sync::atomic::AtomicU64) {
+    counter.fetch_add(1, Ordering::SeqCst);
+}
+
+/// One request in flight at a double, until dropped (answered, or abandoned by its client):
+/// counted in `now`, and the most at once kept in `max`.
+pub struct InFlight<'a>(&'a core::sync::atomic::AtomicU64);
+
+impl<'a> InFlight<'a> {
+    /// A request arrives.
+    pub fn arrive(
+        now: &'a core::sync::atomic::AtomicU64,
+        max: &core::sync::atomic::AtomicU64,
+    ) -> Self {
+        let count = now.fetch_add(1, Ordering::SeqCst) + 1;
+        max.fetch_max(count, Ordering::SeqCst);
+        Self(now)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The variable naming the PostgreSQL server the suite also runs on (`bash
 /// scripts/postgres.sh url`); unset, the PostgreSQL tests pass without running.
 pub const POSTGRES_URL_VAR: &str = "NECTAR_TEST_POSTGRES_URL";

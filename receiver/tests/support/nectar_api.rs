@@ -4,8 +4,8 @@
 //! answer, a refused key, hooks that change the lists between page requests, and counters
 //! (requests of each kind, faults, the most requests in flight at once).
 //!
-//! Standalone: it uses no other module of the test support, so that a bench can include it
-//! alone with `#[path = "../tests/support/nectar_api.rs"] mod nectar_api;`.
+//! Part of the test support (`support::nectar_api`); a bench reaches it by including
+//! `tests/support/mod.rs`.
 //!
 //! What it answers, in order, for every request:
 //!
@@ -53,8 +53,9 @@ use core::time::Duration;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
+use super::{InFlight, bump, lock};
 use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
@@ -205,15 +206,6 @@ struct Counters {
     pages_served: AtomicU64,
     not_found: AtomicU64,
     hook_panics: AtomicU64,
-}
-
-/// `mutex` locked, even if a panicking holder poisoned it (the state stays usable).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn bump(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::SeqCst);
 }
 
 impl NectarApi {
@@ -421,28 +413,11 @@ impl NectarApi {
     }
 }
 
-/// One request in flight, until dropped (answered, or abandoned by its client).
-struct InFlight<'a>(&'a Counters);
-
-impl<'a> InFlight<'a> {
-    fn arrive(counters: &'a Counters) -> Self {
-        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        Self(counters)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 /// Every request: counted, in flight, delayed, and its key checked.
 async fn arrival(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let counters = &shared.counters;
     bump(&counters.requests);
-    let _in_flight = InFlight::arrive(counters);
+    let _in_flight = InFlight::arrive(&counters.in_flight, &counters.max_in_flight);
     let delay = *lock(&shared.delay);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
