@@ -276,8 +276,11 @@ fn parse_duration(variable: &'static str, value: &str) -> Result<Duration, Confi
 
 /// A duration of zero or more (a wait in a schedule), in [`parse_duration`]'s formats.
 fn parse_wait(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
-    value
-        .trim()
+    let trimmed = value.trim();
+    if trimmed == "0" {
+        return Ok(Duration::ZERO);
+    }
+    trimmed
         .parse::<jiff::SignedDuration>()
         .ok()
         .and_then(|d| Duration::try_from(d).ok())
