@@ -36,7 +36,6 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -59,6 +58,7 @@ use sqlx::{Connection as _, PgConnection, SqliteConnection};
 use tokio::task::JoinSet;
 
 use support::app::AppDouble;
+use support::figures::{Rate, Ratio, Samples, Time};
 use support::{POSTGRES_URL_VAR, TestDb, flags};
 
 const USAGE: &str = "\
@@ -681,83 +681,6 @@ async fn database_alone(db: &TestDb, flags: Flags) -> Result<f64, String> {
         ));
     }
     Ok(per_second)
-}
-
-/// Samples of one figure over the runs.
-#[derive(Debug, Clone, Default)]
-struct Samples(Vec<f64>);
-
-impl Samples {
-    fn push(&mut self, value: f64) {
-        self.0.push(value);
-    }
-
-    fn sorted(&self) -> Vec<f64> {
-        let mut sorted = self.0.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted
-    }
-
-    fn median(&self) -> f64 {
-        let sorted = self.sorted();
-        match sorted.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => sorted[n / 2],
-            n => f64::midpoint(sorted[n / 2 - 1], sorted[n / 2]),
-        }
-    }
-
-    fn min(&self) -> f64 {
-        self.sorted().first().copied().unwrap_or(f64::NAN)
-    }
-
-    fn max(&self) -> f64 {
-        self.sorted().last().copied().unwrap_or(f64::NAN)
-    }
-
-    /// `median (min-max)`, each shown by `show`.
-    fn spread<T: fmt::Display>(&self, show: impl Fn(f64) -> T) -> String {
-        format!(
-            "{} ({}-{})",
-            show(self.median()),
-            show(self.min()),
-            show(self.max())
-        )
-    }
-}
-
-/// A time in seconds, readably.
-struct Time(f64);
-
-impl fmt::Display for Time {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        if s >= 1.0 {
-            write!(f, "{s:.2} s")
-        } else if s >= 1e-3 {
-            write!(f, "{:.1} ms", s * 1e3)
-        } else {
-            write!(f, "{:.0} µs", s * 1e6)
-        }
-    }
-}
-
-/// A rate per second.
-struct Rate(f64);
-
-impl fmt::Display for Rate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.0}/s", self.0)
-    }
-}
-
-/// A ratio.
-struct Ratio(f64);
-
-impl fmt::Display for Ratio {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.2}x", self.0)
-    }
 }
 
 /// The `p`-th quantile of `values` (nearest rank).

@@ -29,7 +29,6 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use core::fmt;
 use core::time::Duration;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -46,6 +45,7 @@ use nectar_receiver::{
     ApiKey, Config, Engine, NectarClient, Store, StoreOptions, SweepReport, Sweeper,
 };
 
+use support::figures::{Samples, Time};
 use support::nectar_api::{DOUBLE_API_KEY, NectarApi};
 use support::{POSTGRES_URL_VAR, TestDb, flags};
 
@@ -191,67 +191,6 @@ async fn sweep_once(store: &Store, sweeper: &Sweeper, api: &NectarApi) -> Swept 
         wall,
         requests,
     }
-}
-
-/// Samples of one figure over the runs.
-#[derive(Debug, Clone, Default)]
-struct Samples(Vec<f64>);
-
-impl Samples {
-    fn push(&mut self, value: f64) {
-        self.0.push(value);
-    }
-
-    fn sorted(&self) -> Vec<f64> {
-        let mut sorted = self.0.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted
-    }
-
-    fn median(&self) -> f64 {
-        let sorted = self.sorted();
-        match sorted.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => sorted[n / 2],
-            n => f64::midpoint(sorted[n / 2 - 1], sorted[n / 2]),
-        }
-    }
-
-    fn min(&self) -> f64 {
-        self.sorted().first().copied().unwrap_or(f64::NAN)
-    }
-
-    fn max(&self) -> f64 {
-        self.sorted().last().copied().unwrap_or(f64::NAN)
-    }
-}
-
-/// A time in seconds, readably.
-struct Time(f64);
-
-impl fmt::Display for Time {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        if s >= 1.0 {
-            write!(f, "{s:.2} s")
-        } else if s >= 1e-3 {
-            write!(f, "{:.1} ms", s * 1e3)
-        } else if s >= 1e-6 {
-            write!(f, "{:.1} µs", s * 1e6)
-        } else {
-            write!(f, "{:.0} ns", s * 1e9)
-        }
-    }
-}
-
-/// `median (min-max)` of seconds.
-fn spread(samples: &Samples) -> String {
-    format!(
-        "{} ({}-{})",
-        Time(samples.median()),
-        Time(samples.min()),
-        Time(samples.max())
-    )
 }
 
 /// Each phase's samples: per connection unless named otherwise.
@@ -594,8 +533,8 @@ fn print_tables(
                 r.listed,
                 r.applied,
                 r.appended,
-                spread(wall),
-                spread(per),
+                wall.spread(Time),
+                per.spread(Time),
                 per.median() / base,
             );
         }
@@ -606,24 +545,24 @@ fn print_tables(
     println!("| --- | --- | --- |");
     println!(
         "| (a) decision: `reconcile` + `Record::after`, in memory | {} | {} |",
-        spread(&baselines.decide_new),
-        spread(&baselines.decide_dup)
+        baselines.decide_new.spread(Time),
+        baselines.decide_dup.spread(Time)
     );
     println!(
         "| (b) the double: a plain `GET` of a page of {} ({} per page) | {} | same |",
         PAGE.get(),
-        spread(&baselines.get_page),
+        baselines.get_page.spread(Time),
         Time(get_per_connection)
     );
     println!(
         "| (b') the library's parse of those pages (`parse_company_page_with_limit`) | {} | same |",
-        spread(&baselines.parse)
+        baselines.parse.spread(Time)
     );
     for (engine, s) in measured {
         println!(
             "| (c) {engine}: `Store::observe_listed`, no HTTP | {} | {} |",
-            spread(&s.store_new),
-            spread(&s.store_dup)
+            s.store_new.spread(Time),
+            s.store_dup.spread(Time)
         );
     }
 

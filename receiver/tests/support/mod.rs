@@ -34,6 +34,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub mod app;
+pub mod figures;
 pub mod flags;
 pub mod load;
 pub mod nectar_api;
