@@ -932,13 +932,13 @@ async fn observe_in(
         return Err(StoreError::WrongRecord { stored, incoming });
     }
     let created_at = rfc3339(now);
+    let connection = observation.connection();
+    let company_id = connection.company.as_ref().and_then(|c| c.id.as_deref());
     let mut appended = Vec::new();
     if let Decision::Apply(changes) = &decision {
-        let connection = observation.connection();
         let status = connection.status.as_str();
         let delivery_id = observation.delivery_id();
         let external_id = connection.external_id.as_deref();
-        let company_id = connection.company.as_ref().and_then(|c| c.id.as_deref());
         let provider = connection
             .datasource
             .as_ref()
@@ -983,11 +983,6 @@ async fn observe_in(
         let sequence = appended
             .last()
             .map_or(last_sequence, |entry| entry.sequence);
-        let company = observation
-            .connection()
-            .company
-            .as_ref()
-            .and_then(|c| c.id.as_deref());
         tx.execute(
             STORE_RECORD,
             &[
@@ -995,7 +990,7 @@ async fn observe_in(
                 Arg::Text(&json),
                 Arg::Int(sequence),
                 Arg::Text(&created_at),
-                Arg::MaybeText(company),
+                Arg::MaybeText(company_id),
             ],
         )
         .await?;
