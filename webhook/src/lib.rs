@@ -116,6 +116,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod actions;
 mod assess;
 mod changes;
 mod invitations;
@@ -125,6 +126,10 @@ mod record;
 mod simulate;
 mod sweep;
 
+pub use actions::{
+    DecisionOutcome, DecisionStep, Episode, InvitationStep, Recorded, awaits_decision,
+    decision_step, invitation_step, invitation_step_of,
+};
 pub use assess::{Assessment, Verdict};
 pub use changes::{AccountChange, Changes, Field, Notification, account_changes, notifications};
 pub use invitations::{
