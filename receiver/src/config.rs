@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 14] = [
+pub const VARIABLES: [(&str, &str); 19] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -75,6 +75,26 @@ pub const VARIABLES: [(&str, &str); 14] = [
         "NECTAR_MAX_REQUESTS_IN_FLIGHT",
         "the most requests in flight to Nectar's API, 1 to 10 (default 10)",
     ),
+    (
+        "NECTAR_RECONNECT_INVITATIONS",
+        "on: keep one reconnect invitation active through each credential-error episode (default off)",
+    ),
+    (
+        "NECTAR_INVITATION_TTL",
+        "how long each reconnect invitation lasts, sent as expiresInSeconds, like 7d or 12h (default 7d)",
+    ),
+    (
+        "NECTAR_INVITATION_SEND_EMAIL",
+        "on: Nectar emails the invitation itself (sendEmail; default off)",
+    ),
+    (
+        "NECTAR_INVITATION_HOLD",
+        "how long an entered_credential_error entry waits for its link before it is sent without one, like 10m (default 10m)",
+    ),
+    (
+        "NECTAR_CONFIRM_ACCOUNTS",
+        "on: confirm the accounts Nectar detects, once per detection (default off)",
+    ),
 ];
 
 /// Everything the receiver needs to run. `Debug` shows no secret: the webhook secrets and
@@ -105,6 +125,9 @@ pub struct Config {
     /// The companies swept and how (`NECTAR_COMPANY_IDS`, `NECTAR_SWEEP_INTERVAL`); no
     /// company, no sweep.
     pub sweeping: Sweeping,
+    /// The actions on Nectar's API the receiver takes itself (`NECTAR_RECONNECT_INVITATIONS`,
+    /// `NECTAR_CONFIRM_ACCOUNTS`, ...); all off by default.
+    pub actions: Actions,
     /// How many database connections to open at most; `None` for the engine's default.
     pub max_connections: Option<u32>,
 }
@@ -127,6 +150,7 @@ impl Config {
             etiquette: Etiquette::default(),
             push: Push::default(),
             sweeping: Sweeping::default(),
+            actions: Actions::default(),
             max_connections: None,
         }
     }
@@ -232,6 +256,28 @@ impl Config {
         if let Some(lease) = get("NECTAR_SWEEP_LEASE") {
             config.sweeping.lease = parse_duration("NECTAR_SWEEP_LEASE", &lease)?;
         }
+        if let Some(value) = get("NECTAR_RECONNECT_INVITATIONS") {
+            config.actions.reconnect_invitations =
+                parse_switch("NECTAR_RECONNECT_INVITATIONS", &value)?;
+        }
+        if let Some(value) = get("NECTAR_INVITATION_SEND_EMAIL") {
+            config.actions.send_email = parse_switch("NECTAR_INVITATION_SEND_EMAIL", &value)?;
+        }
+        if let Some(value) = get("NECTAR_CONFIRM_ACCOUNTS") {
+            config.actions.confirm_accounts = parse_switch("NECTAR_CONFIRM_ACCOUNTS", &value)?;
+        }
+        if let Some(ttl) = get("NECTAR_INVITATION_TTL") {
+            config.actions.invitation_ttl = parse_duration("NECTAR_INVITATION_TTL", &ttl)
+                .ok()
+                .filter(|ttl| *ttl >= MIN_INVITATION_TTL)
+                .ok_or(ConfigError::Duration {
+                    variable: "NECTAR_INVITATION_TTL",
+                    value: ttl,
+                })?;
+        }
+        if let Some(hold) = get("NECTAR_INVITATION_HOLD") {
+            config.actions.hold = parse_wait("NECTAR_INVITATION_HOLD", &hold)?;
+        }
         if let Some(limit) = get("NECTAR_MAX_REQUESTS_IN_FLIGHT") {
             config.etiquette.max_in_flight = limit
                 .trim()
@@ -274,20 +320,39 @@ fn parse_duration(variable: &'static str, value: &str) -> Result<Duration, Confi
     })
 }
 
-/// A duration of zero or more (a wait in a schedule), in [`parse_duration`]'s formats.
+/// A duration of zero or more (a wait in a schedule), in [`parse_duration`]'s formats; a
+/// day (`7d`) is 24 hours.
 fn parse_wait(variable: &'static str, value: &str) -> Result<Duration, ConfigError> {
     let trimmed = value.trim();
     if trimmed == "0" {
         return Ok(Duration::ZERO);
     }
+    let days_of_24_hours = || {
+        let span = trimmed.parse::<jiff::Span>().ok()?;
+        span.to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+            .ok()
+    };
     trimmed
         .parse::<jiff::SignedDuration>()
         .ok()
+        .or_else(days_of_24_hours)
         .and_then(|d| Duration::try_from(d).ok())
         .ok_or_else(|| ConfigError::Duration {
             variable,
             value: value.to_owned(),
         })
+}
+
+/// `on` or `off` (also `true`/`false`, `1`/`0`, `yes`/`no`, any case).
+fn parse_switch(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(ConfigError::Switch {
+            variable,
+            value: value.to_owned(),
+        }),
+    }
 }
 
 /// The secrets of `NECTAR_WEBHOOK_SECRETS`, in order.
@@ -645,6 +710,85 @@ fn doubling(first: Duration, max: Duration, attempts: u32) -> Duration {
     first.saturating_mul(1 << doublings).min(max)
 }
 
+/// The shortest `NECTAR_INVITATION_TTL`: Nectar takes `expiresInSeconds` of at least 60.
+pub const MIN_INVITATION_TTL: Duration = Duration::from_secs(60);
+
+/// The actions the receiver takes on Nectar's API itself, exactly once against an API that
+/// takes no idempotency key (receiver/README.md, "Actions"). All off by default.
+///
+/// ```
+/// use core::time::Duration;
+/// use nectar_receiver::Config;
+///
+/// let config = Config::from_lookup(|name| match name {
+///     "NECTAR_RECONNECT_INVITATIONS" => Some("on".into()),
+///     "NECTAR_INVITATION_TTL" => Some("3d".into()),
+///     _ => None,
+/// })?;
+/// assert!(config.actions.reconnect_invitations && !config.actions.confirm_accounts);
+/// assert_eq!(config.actions.invitation_ttl, Duration::from_secs(3 * 24 * 3600));
+/// assert_eq!(config.actions.hold, Duration::from_secs(600));
+/// # Ok::<(), nectar_receiver::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actions {
+    /// Keep one reconnect invitation active through each credential-error episode, revoked
+    /// when it ends (`NECTAR_RECONNECT_INVITATIONS=on`).
+    pub reconnect_invitations: bool,
+    /// How long each invitation lasts (`NECTAR_INVITATION_TTL`, sent as `expiresInSeconds`):
+    /// 7 days. At least [`MIN_INVITATION_TTL`].
+    pub invitation_ttl: Duration,
+    /// Whether Nectar emails the invitation (`NECTAR_INVITATION_SEND_EMAIL`): off.
+    pub send_email: bool,
+    /// How long the `entered_credential_error` entry waits for its link while Nectar's API
+    /// does not answer (`NECTAR_INVITATION_HOLD`): 10 min. After it, the entry is appended
+    /// without a link, and the link follows in a `reconnect_invitation` entry.
+    pub hold: Duration,
+    /// Confirm the accounts Nectar detects, once per detection (`NECTAR_CONFIRM_ACCOUNTS=on`).
+    pub confirm_accounts: bool,
+    /// How long a worker keeps a claimed step from other instances: 60 s, much longer than
+    /// one call to Nectar's API (so a create in flight is recorded before another worker can
+    /// look).
+    pub lease: Duration,
+    /// How often an instance looks for due steps: 1 s (sooner when a change records one).
+    pub check_every: Duration,
+    /// The delay before a failed step is tried again, doubled per failure, at most
+    /// [`max_retry`](Self::max_retry): 5 s.
+    pub retry: Duration,
+    /// The longest delay between attempts of a failing step: 5 min.
+    pub max_retry: Duration,
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Self {
+            reconnect_invitations: false,
+            invitation_ttl: Duration::from_secs(7 * 24 * 3600),
+            send_email: false,
+            hold: Duration::from_secs(600),
+            confirm_accounts: false,
+            lease: Duration::from_secs(60),
+            check_every: Duration::from_secs(1),
+            retry: Duration::from_secs(5),
+            max_retry: Duration::from_secs(300),
+        }
+    }
+}
+
+impl Actions {
+    /// Whether any action is on.
+    #[must_use]
+    pub fn any(&self) -> bool {
+        self.reconnect_invitations || self.confirm_accounts
+    }
+
+    /// The delay before attempt `failures + 1` of a failing step.
+    #[must_use]
+    pub fn backoff(&self, failures: u32) -> Duration {
+        doubling(self.retry, self.max_retry, failures)
+    }
+}
+
 /// Push: every outbox entry delivered to the integrator's app as a Standard Webhooks
 /// message, signed, at least once, in order per connection, retried on a schedule like
 /// Svix's, then marked failed (the dead letter).
@@ -771,6 +915,14 @@ impl Sweeping {
 /// A configuration value that cannot be used. No message contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
+    /// A switch is neither on nor off.
+    #[error("{variable}: `{value}` is neither on nor off")]
+    Switch {
+        /// The variable.
+        variable: &'static str,
+        /// The value given.
+        value: String,
+    },
     /// `DATABASE_URL` names another engine.
     #[error(
         "DATABASE_URL: unsupported scheme `{scheme}`; expected sqlite://PATH or postgres://..."

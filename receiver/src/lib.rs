@@ -47,17 +47,19 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    ApiKey, ApiToken, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL,
-    DEFAULT_LISTEN_ADDR, DatabaseUrl, Engine, Etiquette, MAX_REQUESTS_IN_FLIGHT, NectarApi,
-    Polling, Push, Sweeping, Timeouts, VARIABLES,
+    Actions, ApiKey, ApiToken, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL,
+    DEFAULT_LISTEN_ADDR, DatabaseUrl, Engine, Etiquette, MAX_REQUESTS_IN_FLIGHT,
+    MIN_INVITATION_TTL, NectarApi, Polling, Push, Sweeping, Timeouts, VARIABLES,
 };
 pub use http::{WEBHOOK_PATH, router};
 pub use nectar::{FetchError, NectarClient};
 pub use store::{
-    FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, NotListed, OutboxEntry, Outcome,
-    PendingPoll, PollJob, PushJob, PushStatus, RecordView, Store, StoreError, StoreOptions,
-    SweepClaim, SweepState,
+    ActionEntry, DecisionClaim, EntryKind, EpisodeClaim, FeedCursor, FeedEntry, FeedError,
+    FeedPage, InvitationLink, InvitationView, MAX_FEED_LIMIT, NotListed, OutboxEntry, Outcome,
+    PendingPoll, PollJob, PushJob, PushStatus, RecordView, RecordedInvitation, Store, StoreError,
+    StoreOptions, SweepClaim, SweepState,
 };
+pub use workers::act::ActionWorker;
 pub use workers::poll::{Poller, PollerWake};
 pub use workers::push::Pusher;
 pub use workers::sweep::{MAX_CONCURRENT_SWEEPS, SweepFailed, SweepReport, Sweeper};
@@ -101,6 +103,7 @@ pub struct Running {
     poller: JoinHandle<()>,
     sweeper: JoinHandle<()>,
     pusher: Option<JoinHandle<()>>,
+    actions: JoinHandle<()>,
 }
 
 impl Running {
@@ -120,6 +123,7 @@ impl Running {
         let _receivers_gone = self.shutdown.send(true);
         self.poller.await?;
         self.sweeper.await?;
+        self.actions.await?;
         if let Some(pusher) = self.pusher {
             pusher.await?;
         }
@@ -128,8 +132,8 @@ impl Running {
 }
 
 /// Starts the receiver on `store`: binds `config.listen_addr`, serves the [`router`], and
-/// runs a [`Poller`] and a [`Sweeper`] (idle without companies), sharing one
-/// [`NectarClient`].
+/// runs a [`Poller`], a [`Sweeper`] (idle without companies) and an [`ActionWorker`] (idle
+/// without actions), sharing one [`NectarClient`], and a [`Pusher`] with `NOTIFY_URL`.
 ///
 /// # Errors
 /// [`ServiceError::Bind`] or [`ServiceError::Client`].
@@ -141,7 +145,8 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     let wake = PollerWake::default();
     let client = NectarClient::new(config)?;
     let poller = Poller::new(config.polling, store.clone(), client.clone(), wake.clone());
-    let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client);
+    let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client.clone());
+    let actions = ActionWorker::new(config.actions, store.clone(), client);
     let pusher = Pusher::new(&config.push, store.clone())?;
     let app = router(config, store, wake);
     let (shutdown, stopping) = watch::channel(false);
@@ -156,6 +161,7 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     );
     let poller = tokio::spawn(poller.run(stopping.clone()));
     let sweeper = tokio::spawn(sweeper.run(stopping.clone()));
+    let actions = tokio::spawn(actions.run(stopping.clone()));
     let pusher = pusher.map(|pusher| tokio::spawn(pusher.run(stopping)));
     Ok(Running {
         addr,
@@ -164,6 +170,7 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
         poller,
         sweeper,
         pusher,
+        actions,
     })
 }
 

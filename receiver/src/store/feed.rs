@@ -21,11 +21,10 @@ use core::str::FromStr;
 
 use nectar_lifecycle::ConnectionStatus;
 use nectar_lifecycle::remediation::{Actor, Remediation, remediation};
-use nectar_lifecycle::webhook::Notification;
 use serde::{Deserialize, Serialize};
 
 use super::sql::{Access, Arg, Sql};
-use super::{Store, StoreError, stored_notification};
+use super::{EntryKind, InvitationLink, Store, StoreError, stored_invitation, stored_kind};
 
 /// The most entries one read of the feed returns.
 pub const MAX_FEED_LIMIT: u32 = 1000;
@@ -35,7 +34,7 @@ macro_rules! entry_columns {
     () => {
         "feed_id, connection_id, sequence, notification, status, delivery_id, created_at, \
          external_id, company_id, provider, push_state, push_attempts, push_last_error, \
-         pushed_at"
+         pushed_at, invitation"
     };
 }
 pub(super) use entry_columns;
@@ -143,8 +142,8 @@ pub struct FeedEntry {
     pub company_id: Option<String>,
     /// The provider's name (`datasource.name`).
     pub provider: Option<String>,
-    /// What the change means.
-    pub notification: Notification,
+    /// What the change means, or what an action did.
+    pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
     pub status: String,
     /// Who must act: the library's remediation's actor for the status; `None` for a status
@@ -159,6 +158,11 @@ pub struct FeedEntry {
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
     pub created_at: String,
+    /// The reconnect invitation it carries: on `entered_credential_error` (unless Nectar's
+    /// API did not answer within `NECTAR_INVITATION_HOLD`) and `reconnect_invitation`, with
+    /// reconnect invitations on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationLink>,
     /// How its push to the integrator's app stands (in the feed; not in the pushed
     /// message itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +212,7 @@ pub(super) type FeedRow = (
     i64,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// The cursor after `row`, and its entry.
@@ -228,8 +233,10 @@ pub(super) fn feed_entry(row: FeedRow) -> Result<(FeedCursor, FeedEntry), StoreE
         push_attempts,
         push_last_error,
         pushed_at,
+        invitation,
     ) = row;
-    let notification = stored_notification(&connection_id, &notification)?;
+    let notification = stored_kind(&connection_id, &notification)?;
+    let invitation = stored_invitation(&connection_id, invitation.as_deref())?;
     let known = status.parse::<ConnectionStatus>().ok();
     let remedy = known.map(|status| remediation(status, 1));
     let entry = FeedEntry {
@@ -246,6 +253,7 @@ pub(super) fn feed_entry(row: FeedRow) -> Result<(FeedCursor, FeedEntry), StoreE
         status,
         delivery_id,
         created_at,
+        invitation,
         push: Some(PushStatus {
             state: push_state,
             attempts: push_attempts,

@@ -8,6 +8,7 @@
 //! records a poll job on a gap. Two observations of one connection therefore never
 //! interleave, on one receiver or on several sharing a PostgreSQL database.
 
+mod actions;
 mod feed;
 mod push;
 mod sql;
@@ -25,9 +26,10 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::config::{Config, DatabaseUrl, Engine};
+use crate::config::{Actions, Config, DatabaseUrl, Engine};
 use sql::{Access, Arg, Pool, Sql, Tx};
 
+pub use actions::{DecisionClaim, EpisodeClaim, InvitationView, RecordedInvitation};
 pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, PushStatus};
 pub use push::PushJob;
 
@@ -104,15 +106,17 @@ const SELECT_SWEEPS: Sql = Sql::same(
 /// transaction (see `feed`).
 const APPEND_OUTBOX: Sql = Sql::each(
     "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, \
-     created_at, external_id, company_id, provider, feed_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+     created_at, external_id, company_id, provider, invitation, feed_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
      (SELECT COALESCE(MAX(feed_id), 0) + 1 FROM outbox)) \
      ON CONFLICT (connection_id, delivery_id, notification) DO NOTHING",
     "INSERT INTO outbox (connection_id, sequence, notification, status, delivery_id, \
-     created_at, external_id, company_id, provider) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+     created_at, external_id, company_id, provider, invitation) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
      ON CONFLICT (connection_id, delivery_id, notification) DO NOTHING",
 );
+/// The connection's last outbox sequence, after entries an action appended.
+const STORE_SEQUENCE: Sql = Sql::same("UPDATE connections SET last_sequence = $2 WHERE id = $1");
 /// A new job is due at once; a gap recorded while one is pending bumps its generation, so
 /// that a poll answered before this gap does not close it.
 const SCHEDULE_POLL: Sql = Sql::same(
@@ -140,8 +144,8 @@ const RETRY_POLL: Sql =
     Sql::same("UPDATE poll_jobs SET due_at = $2, last_error = $3 WHERE connection_id = $1");
 const SELECT_RECORD: Sql = Sql::same("SELECT record FROM connections WHERE id = $1");
 const SELECT_OUTBOX: Sql = Sql::same(
-    "SELECT connection_id, sequence, notification, status, delivery_id, created_at \
-     FROM outbox WHERE connection_id = $1 ORDER BY sequence",
+    "SELECT connection_id, sequence, notification, status, delivery_id, created_at, \
+     invitation FROM outbox WHERE connection_id = $1 ORDER BY sequence",
 );
 const SELECT_POLL_JOBS: Sql = Sql::same(
     "SELECT connection_id, generation, attempts, due_at, last_error \
@@ -162,6 +166,8 @@ pub struct StoreOptions {
     pub lock_timeout: Duration,
     /// One statement (PostgreSQL's `statement_timeout`).
     pub statement_timeout: Duration,
+    /// Which actions record their intent with the changes that call for them.
+    pub actions: Actions,
 }
 
 impl Default for StoreOptions {
@@ -177,6 +183,7 @@ impl From<&Config> for StoreOptions {
             acquire_timeout: config.timeouts.acquire,
             lock_timeout: config.timeouts.lock,
             statement_timeout: config.timeouts.statement,
+            actions: config.actions,
         }
     }
 }
@@ -188,6 +195,8 @@ pub struct Store {
     pool: Pool,
     /// Notified after a commit that appended outbox entries: wakes this instance's pusher.
     appended: Arc<tokio::sync::Notify>,
+    /// Which actions record their intent with the changes that call for them.
+    actions: Actions,
 }
 
 /// What [`Store::observe`] did with an observation: durably recorded once it returns.
@@ -226,14 +235,103 @@ pub struct OutboxEntry {
     pub connection_id: String,
     /// 1, 2, 3, ... per connection, without gaps.
     pub sequence: i64,
-    /// What the change means.
-    pub notification: Notification,
+    /// What the change means, or what an action did.
+    pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
     pub status: String,
     /// The delivery (`svix-id`) that applied the change; `None` for a polled snapshot.
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
     pub created_at: String,
+    /// The reconnect invitation it carries (`entered_credential_error` and
+    /// `reconnect_invitation`, with reconnect invitations on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationLink>,
+}
+
+/// What an outbox entry says: what a change means (the library's [`Notification`]), or
+/// what one of the receiver's actions did ([`ActionEntry`]). Both serialize as their
+/// snake_case name (`entered_credential_error`, `accounts_confirmed`).
+///
+/// ```
+/// use nectar_lifecycle::webhook::Notification;
+/// use nectar_receiver::{ActionEntry, EntryKind};
+///
+/// let kind: EntryKind = serde_json::from_str(r#""accounts_confirmed""#)?;
+/// assert_eq!(kind, EntryKind::Action(ActionEntry::AccountsConfirmed));
+/// let kind = EntryKind::Change(Notification::EnteredCredentialError);
+/// assert_eq!(kind.to_string(), "entered_credential_error");
+/// assert_eq!(serde_json::to_string(&kind)?, r#""entered_credential_error""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EntryKind {
+    /// What a change of the connection means.
+    Change(Notification),
+    /// What an action did.
+    Action(ActionEntry),
+}
+
+impl core::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Change(notification) => notification.fmt(f),
+            Self::Action(action) => action.fmt(f),
+        }
+    }
+}
+
+impl PartialEq<Notification> for EntryKind {
+    fn eq(&self, other: &Notification) -> bool {
+        *self == Self::Change(*other)
+    }
+}
+
+impl From<Notification> for EntryKind {
+    fn from(notification: Notification) -> Self {
+        Self::Change(notification)
+    }
+}
+
+/// What one of the receiver's actions did (receiver/README.md, "Actions").
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ActionEntry {
+    /// A new reconnect link for a credential-error episode the end user was already told
+    /// of: the last one expired, or the link came after the `entered_credential_error`
+    /// entry (Nectar's API did not answer within `NECTAR_INVITATION_HOLD`).
+    ReconnectInvitation,
+    /// The receiver confirmed the detected accounts (`PATCH /connection/{id}/status`).
+    AccountsConfirmed,
+    /// Before the receiver sent anything, no account awaited a decision any more: someone
+    /// else decided.
+    AccountsDecidedElsewhere,
+}
+
+/// A reconnect invitation as an entry carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationLink {
+    /// Nectar's id of the invitation.
+    pub id: String,
+    /// The link for the end user (`invitationUrl`).
+    pub url: String,
+    /// When it expires (RFC 3339); `None`: never.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// A stored connection that complete sweeps of its company have not listed: kept (never
@@ -258,7 +356,8 @@ impl NotListed {
 }
 
 /// A stored record as the read API shows it (`GET /connections/{id}`): the library's
-/// [`Record`], and `notListed` when complete sweeps have not listed the connection.
+/// [`Record`], `notListed` when complete sweeps have not listed the connection, and
+/// `invitation` when it had a credential-error episode with reconnect invitations on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordView {
@@ -268,6 +367,10 @@ pub struct RecordView {
     /// The mark, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_listed: Option<NotListed>,
+    /// The newest credential-error episode and its reconnect invitation, with reconnect
+    /// invitations on (`NECTAR_RECONNECT_INVITATIONS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationView>,
 }
 
 /// A claimed sweep of one company: list its connections, renew the claim after each page
@@ -473,6 +576,7 @@ impl Store {
         Ok(Self {
             pool,
             appended: Arc::default(),
+            actions: options.actions,
         })
     }
 
@@ -525,7 +629,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
-        let outcome = observe_in(&mut tx, observation, now, None).await?;
+        let outcome = observe_in(&mut tx, &self.actions, observation, now, None).await?;
         tx.commit().await?;
         self.committed(&outcome);
         Ok(outcome)
@@ -545,7 +649,8 @@ impl Store {
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
         let observation = Observation::Snapshot(snapshot);
-        let outcome = observe_in(&mut tx, observation, now, Some(company_id)).await?;
+        let outcome =
+            observe_in(&mut tx, &self.actions, observation, now, Some(company_id)).await?;
         tx.commit().await?;
         self.committed(&outcome);
         Ok(outcome)
@@ -768,15 +873,19 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub async fn record_view(&self, connection_id: &str) -> Result<Option<RecordView>, StoreError> {
-        let rows: Vec<(Option<String>, Option<i64>, Option<i64>)> = self
-            .read(SELECT_LISTING, &[Arg::Text(connection_id)])
+        let mut tx = self.pool.begin(Access::Read).await?;
+        let row: Option<(Option<String>, Option<i64>, Option<i64>)> = tx
+            .fetch_optional(SELECT_LISTING, &[Arg::Text(connection_id)])
             .await?;
-        let Some((Some(json), last_listed_at, not_listed_since)) = rows.into_iter().next() else {
+        let Some((Some(json), last_listed_at, not_listed_since)) = row else {
             return Ok(None);
         };
+        let invitation = actions::invitation_in(&mut tx, connection_id).await?;
+        tx.commit().await?;
         Ok(Some(RecordView {
             record: read_record(connection_id, &json)?,
             not_listed: not_listed_since.map(|since| NotListed::new(last_listed_at, since)),
+            invitation,
         }))
     }
 
@@ -874,7 +983,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.pool.begin(Access::Write).await?;
-        let outcome = observe_in(&mut tx, Observation::Snapshot(snapshot), now, None).await?;
+        let outcome = observe_in(
+            &mut tx,
+            &self.actions,
+            Observation::Snapshot(snapshot),
+            now,
+            None,
+        )
+        .await?;
         let id = Arg::Text(&job.connection_id);
         let closed = tx
             .execute(CLOSE_POLL, &[id, Arg::Int(job.generation)])
@@ -917,6 +1033,7 @@ impl Store {
 /// sweep listed the connection, for [`Store::observe_listed`].
 async fn observe_in(
     tx: &mut Tx,
+    actions: &Actions,
     observation: Observation<'_>,
     now: Timestamp,
     listed_by: Option<&str>,
@@ -938,39 +1055,46 @@ async fn observe_in(
     if let Decision::Apply(changes) = &decision {
         let status = connection.status.as_str();
         let delivery_id = observation.delivery_id();
-        let external_id = connection.external_id.as_deref();
-        let provider = connection
-            .datasource
-            .as_ref()
-            .and_then(|d| d.name.as_deref());
-        for notification in changes.notifications.iter() {
-            let entry = OutboxEntry {
-                connection_id: id.to_owned(),
-                sequence: last_sequence + 1 + i64::try_from(appended.len()).unwrap_or(i64::MAX),
-                notification,
-                status: status.to_owned(),
-                delivery_id: delivery_id.map(str::to_owned),
-                created_at: created_at.clone(),
-            };
-            let name = notification.to_string();
-            let inserted = tx
-                .execute(
-                    APPEND_OUTBOX,
-                    &[
-                        Arg::Text(id),
-                        Arg::Int(entry.sequence),
-                        Arg::Text(&name),
-                        Arg::Text(status),
-                        Arg::MaybeText(delivery_id),
-                        Arg::Text(&created_at),
-                        Arg::MaybeText(external_id),
-                        Arg::MaybeText(company_id),
-                        Arg::MaybeText(provider),
-                    ],
-                )
-                .await?;
-            if inserted == 1 {
-                appended.push(entry);
+        let change = actions::Change {
+            id,
+            enters: changes
+                .notifications
+                .iter()
+                .any(|n| n == Notification::EnteredCredentialError),
+            leaves: connection
+                .status
+                .known()
+                .is_some_and(|s| !s.is_credential_error()),
+            delivery_id,
+            status,
+        };
+        let held = actions::on_change(tx, actions, &change, now).await?;
+        let mut entries: Vec<NewEntry<'_>> = Vec::new();
+        if let Some(held) = &held {
+            entries.push(NewEntry {
+                kind: Notification::EnteredCredentialError.into(),
+                status: &held.status,
+                delivery_id: held.delivery_id.as_deref(),
+                invitation: None,
+            });
+        }
+        entries.extend(
+            changes
+                .notifications
+                .iter()
+                .filter(|n| !actions::holds(actions, *n))
+                .map(|notification| NewEntry {
+                    kind: notification.into(),
+                    status,
+                    delivery_id,
+                    invitation: None,
+                }),
+        );
+        let at = Appending::of(id, Some(connection), &created_at);
+        appended = append_entries(tx, &at, last_sequence, entries).await?;
+        for entry in &appended {
+            if entry.notification == EntryKind::Change(Notification::AccountsDetected) {
+                actions::on_detection(tx, actions, id, entry.sequence, now).await?;
             }
         }
     }
@@ -1025,6 +1149,117 @@ struct Locked {
     last_sequence: i64,
     /// Its mark, when complete sweeps have not listed it.
     not_listed: Option<NotListed>,
+}
+
+/// An entry to append: what it says, the status and delivery it is about, the invitation it
+/// carries.
+struct NewEntry<'a> {
+    kind: EntryKind,
+    status: &'a str,
+    delivery_id: Option<&'a str>,
+    invitation: Option<&'a InvitationLink>,
+}
+
+/// What the entries of one connection appended in one transaction share: the connection as
+/// it is then.
+struct Appending<'a> {
+    id: &'a str,
+    external_id: Option<&'a str>,
+    company_id: Option<&'a str>,
+    provider: Option<&'a str>,
+    created_at: &'a str,
+}
+
+impl<'a> Appending<'a> {
+    fn of(id: &'a str, connection: Option<&'a ConnectionPayload>, created_at: &'a str) -> Self {
+        Self {
+            id,
+            external_id: connection.and_then(|c| c.external_id.as_deref()),
+            company_id: connection
+                .and_then(|c| c.company.as_ref())
+                .and_then(|c| c.id.as_deref()),
+            provider: connection
+                .and_then(|c| c.datasource.as_ref())
+                .and_then(|d| d.name.as_deref()),
+            created_at,
+        }
+    }
+}
+
+/// Appends `entries` after sequence `last_sequence`, in order; an entry its delivery
+/// already appended is skipped. Returns those appended.
+async fn append_entries(
+    tx: &mut Tx,
+    at: &Appending<'_>,
+    last_sequence: i64,
+    entries: impl IntoIterator<Item = NewEntry<'_>>,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut appended: Vec<OutboxEntry> = Vec::new();
+    for new in entries {
+        let entry = OutboxEntry {
+            connection_id: at.id.to_owned(),
+            sequence: appended
+                .last()
+                .map_or(last_sequence, |last| last.sequence)
+                .saturating_add(1),
+            notification: new.kind,
+            status: new.status.to_owned(),
+            delivery_id: new.delivery_id.map(str::to_owned),
+            created_at: at.created_at.to_owned(),
+            invitation: new.invitation.cloned(),
+        };
+        let name = entry.notification.to_string();
+        let invitation = new
+            .invitation
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|err| StoreError::Corrupt {
+                what: "invitation",
+                connection: at.id.to_owned(),
+                message: err.to_string(),
+            })?;
+        let inserted = tx
+            .execute(
+                APPEND_OUTBOX,
+                &[
+                    Arg::Text(at.id),
+                    Arg::Int(entry.sequence),
+                    Arg::Text(&name),
+                    Arg::Text(new.status),
+                    Arg::MaybeText(new.delivery_id),
+                    Arg::Text(at.created_at),
+                    Arg::MaybeText(at.external_id),
+                    Arg::MaybeText(at.company_id),
+                    Arg::MaybeText(at.provider),
+                    Arg::MaybeText(invitation.as_deref()),
+                ],
+            )
+            .await?;
+        if inserted == 1 {
+            appended.push(entry);
+        }
+    }
+    Ok(appended)
+}
+
+/// Appends `entries` for an action, outside a change: the connection as stored in `locked`
+/// (held by the transaction), and its last sequence moved on.
+async fn append<'a>(
+    tx: &mut Tx,
+    id: &str,
+    locked: &Locked,
+    entries: impl IntoIterator<Item = NewEntry<'a>>,
+    now: Timestamp,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let created_at = rfc3339(now);
+    let connection = locked.record.as_ref().map(|r| &r.connection);
+    let at = Appending::of(id, connection, &created_at);
+    let appended = append_entries(tx, &at, locked.last_sequence, entries).await?;
+    if let Some(last) = appended.last() {
+        tx.execute(STORE_SEQUENCE, &[Arg::Text(id), Arg::Int(last.sequence)])
+            .await?;
+    }
+    Ok(appended)
 }
 
 /// The stored row of connection `id`, held until the transaction ends; the row is inserted
@@ -1083,11 +1318,20 @@ fn read_record(connection: &str, json: &str) -> Result<Record, StoreError> {
 }
 
 /// An outbox row as stored.
-type OutboxRow = (String, i64, String, String, Option<String>, String);
+type OutboxRow = (
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 fn outbox_entry(row: OutboxRow) -> Result<OutboxEntry, StoreError> {
-    let (connection_id, sequence, notification, status, delivery_id, created_at) = row;
-    let notification = stored_notification(&connection_id, &notification)?;
+    let (connection_id, sequence, notification, status, delivery_id, created_at, invitation) = row;
+    let notification = stored_kind(&connection_id, &notification)?;
+    let invitation = stored_invitation(&connection_id, invitation.as_deref())?;
     Ok(OutboxEntry {
         connection_id,
         sequence,
@@ -1095,22 +1339,37 @@ fn outbox_entry(row: OutboxRow) -> Result<OutboxEntry, StoreError> {
         status,
         delivery_id,
         created_at,
+        invitation,
     })
 }
 
-/// The notification stored as `name` in an outbox entry of `connection`.
-fn stored_notification(connection: &str, name: &str) -> Result<Notification, StoreError> {
-    parse_notification(name).map_err(|message| StoreError::Corrupt {
+/// What an outbox entry of `connection` stored as `name` says.
+fn stored_kind(connection: &str, name: &str) -> Result<EntryKind, StoreError> {
+    parse_kind(name).map_err(|message| StoreError::Corrupt {
         what: "outbox entry",
         connection: connection.to_owned(),
         message,
     })
 }
 
-/// A notification from its stored (serde) name.
-fn parse_notification(name: &str) -> Result<Notification, String> {
+/// The invitation an outbox entry of `connection` carries, stored as JSON.
+fn stored_invitation(
+    connection: &str,
+    json: Option<&str>,
+) -> Result<Option<InvitationLink>, StoreError> {
+    json.map(serde_json::from_str)
+        .transpose()
+        .map_err(|err| StoreError::Corrupt {
+            what: "outbox entry's invitation",
+            connection: connection.to_owned(),
+            message: err.to_string(),
+        })
+}
+
+/// An entry's kind from its stored (serde) name.
+fn parse_kind(name: &str) -> Result<EntryKind, String> {
     use serde::de::IntoDeserializer;
-    Notification::deserialize(name.into_deserializer())
+    EntryKind::deserialize(name.into_deserializer())
         .map_err(|err: serde::de::value::Error| err.to_string())
 }
 
@@ -1144,21 +1403,21 @@ mod tests {
     use jiff::Timestamp;
     use nectar_lifecycle::webhook::Notification;
 
-    use super::{parse_notification, rfc3339};
+    use super::{ActionEntry, EntryKind, parse_kind, rfc3339};
 
     #[test]
-    fn notifications_read_back_by_their_stored_names() {
-        for notification in [
-            Notification::EnteredCredentialError,
-            Notification::Recovered,
-            Notification::AccountsDetected,
+    fn entry_kinds_read_back_by_their_stored_names() {
+        for kind in [
+            EntryKind::Change(Notification::EnteredCredentialError),
+            EntryKind::Change(Notification::Recovered),
+            EntryKind::Change(Notification::AccountsDetected),
+            EntryKind::Action(ActionEntry::ReconnectInvitation),
+            EntryKind::Action(ActionEntry::AccountsConfirmed),
+            EntryKind::Action(ActionEntry::AccountsDecidedElsewhere),
         ] {
-            assert_eq!(
-                parse_notification(&notification.to_string()),
-                Ok(notification)
-            );
+            assert_eq!(parse_kind(&kind.to_string()), Ok(kind));
         }
-        assert!(parse_notification("paused").is_err());
+        assert!(parse_kind("paused").is_err());
     }
 
     #[test]

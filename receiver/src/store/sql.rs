@@ -42,6 +42,8 @@ pub(super) enum Arg<'a> {
     MaybeText(Option<&'a str>),
     /// `BIGINT`.
     Int(i64),
+    /// `BIGINT`, or `NULL`.
+    MaybeInt(Option<i64>),
 }
 
 /// `args` as the arguments of a statement on the engine `DB`.
@@ -50,6 +52,7 @@ where
     for<'a> &'a str: Encode<'a, DB> + Type<DB>,
     for<'a> Option<&'a str>: Encode<'a, DB> + Type<DB>,
     for<'a> i64: Encode<'a, DB> + Type<DB>,
+    for<'a> Option<i64>: Encode<'a, DB> + Type<DB>,
 {
     let mut arguments = DB::Arguments::default();
     for arg in args {
@@ -57,6 +60,7 @@ where
             Arg::Text(text) => arguments.add(text),
             Arg::MaybeText(text) => arguments.add(text),
             Arg::Int(int) => arguments.add(int),
+            Arg::MaybeInt(int) => arguments.add(int),
         };
         added.map_err(sqlx::Error::Encode)?;
     }

@@ -1,8 +1,10 @@
 //! The loops that claim work from the store and call a pure decision of the library: the
 //! poller (gaps, `GET /connection/{id}/details`) and the sweeper (every connection of the
 //! configured companies, `GET /connection/company/{companyId}`, page by page), and the
-//! pusher (every outbox entry to the integrator's app).
+//! pusher (every outbox entry to the integrator's app), and the actions worker (reconnect
+//! invitations and account confirmations on Nectar's API).
 
+pub(crate) mod act;
 pub(crate) mod poll;
 pub(crate) mod push;
 pub(crate) mod sweep;

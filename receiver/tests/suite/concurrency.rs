@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use nectar_lifecycle::ConnectionStatus as S;
 use nectar_lifecycle::webhook::{ConnectionPayload, Notification, Webhook};
+use nectar_receiver::EntryKind;
 use tokio::task::JoinSet;
 
 use crate::support::{Answer, Harness, at, changed_status, connection, event, events};
@@ -91,7 +92,7 @@ async fn concurrent_redeliveries_of_a_new_connection_notify_once(h: &Harness) {
         .iter()
         .map(|e| (e.sequence, e.notification))
         .collect();
-    assert_eq!(notified, [(1, Notification::EnteredCredentialError)]);
+    assert_eq!(notified, [(1, EntryKind::from(Notification::EnteredCredentialError))]);
     let record = h.record("conn-1").await.expect("stored");
     assert_eq!(record.connection, broken);
     let mut remembered = record.recent_event_ids;

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use nectar_lifecycle::ConnectionStatus as S;
 use nectar_lifecycle::remediation::Actor;
 use nectar_lifecycle::webhook::{Company, ConnectionPayload, Notification, Observation};
-use nectar_receiver::{Engine, FeedCursor, FeedEntry, FeedPage, Store};
+use nectar_receiver::{Engine, EntryKind, FeedCursor, FeedEntry, FeedPage, Store};
 
 use crate::support::{Harness, eventually, history};
 
@@ -104,7 +104,7 @@ async fn a_reader_tailing_the_feed_sees_every_entry_once_while_writers_commit(h:
     let ids: HashSet<&str> = seen.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids.len(), seen.len(), "no entry twice");
     assert_eq!(seen.len(), ENTRIES, "every entry");
-    let mut per_connection: BTreeMap<&str, Vec<(i64, Notification)>> = BTreeMap::new();
+    let mut per_connection: BTreeMap<&str, Vec<(i64, EntryKind)>> = BTreeMap::new();
     for entry in &seen {
         per_connection
             .entry(&entry.connection_id)
@@ -115,8 +115,8 @@ async fn a_reader_tailing_the_feed_sees_every_entry_once_while_writers_commit(h:
         assert_eq!(
             entries,
             [
-                (1, Notification::EnteredCredentialError),
-                (2, Notification::Recovered)
+                (1, Notification::EnteredCredentialError.into()),
+                (2, Notification::Recovered.into())
             ],
             "{id}"
         );

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use nectar_lifecycle::ConnectionStatus as S;
 use nectar_lifecycle::webhook::{Notification, Observation, Webhook};
-use nectar_receiver::{Config, Outcome, PollJob};
+use nectar_receiver::{Config, EntryKind, Outcome, PollJob};
 
 use crate::support::{Harness, event, events, eventually, history};
 
@@ -77,7 +77,7 @@ async fn a_gap_is_polled_and_closed_with_the_right_notifications(h: &Harness) {
     assert_eq!(
         notified,
         [(
-            Notification::EnteredCredentialError,
+            EntryKind::from(Notification::EnteredCredentialError),
             None,
             "PASSWORD_INCORRECT"
         )]

@@ -37,7 +37,7 @@ use nectar_lifecycle::webhook::{
 use nectar_lifecycle::{
     Account, AccountEvent, Connection, ConnectionEvent, ConnectionStatus, EventOrigin, Rules,
 };
-use nectar_receiver::{Config, Running, Store, StoreOptions, WEBHOOK_PATH};
+use nectar_receiver::{Config, EntryKind, Running, Store, StoreOptions, WEBHOOK_PATH};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -963,8 +963,12 @@ pub async fn verify(plan: &LoadPlan, store: &Store) -> usize {
             .all(|(entry, sequence)| entry.sequence == sequence);
         let got: Vec<(Notification, String)> = outbox
             .iter()
-            .map(|entry| (entry.notification, entry.status.clone()))
+            .filter_map(|entry| match entry.notification {
+                EntryKind::Change(notification) => Some((notification, entry.status.clone())),
+                EntryKind::Action(_) => None,
+            })
             .collect();
+        let numbered = numbered && got.len() == outbox.len();
         if !numbered || got != expected_outbox {
             wrong.push(format!(
                 "{id}: outbox {got:?} (numbered 1.. {numbered}), expected {expected_outbox:?} \
