@@ -1,16 +1,27 @@
 //! The double of Nectar's API (`support/nectar_api.rs`) checked against what Nectar
 //! documents: the page envelope, past the end, the parameters' ranges, the key, seeded
-//! faults, requests in flight, and hooks that change the list between pages. Each expected
-//! answer is computed here from the inputs (pages by `chunks`), not read from the double.
+//! faults, requests in flight, and hooks that change the list between pages; and its
+//! writes: invitations created, listed, revoked, expired and fulfilled, account decisions,
+//! and answers lost after the work. Each expected answer is computed here from the inputs
+//! (pages by `chunks`), not read from the double.
 
 use core::time::Duration;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use jiff::{SignedDuration, Timestamp};
 use nectar_lifecycle::ConnectionStatus as S;
-use nectar_lifecycle::webhook::{ConnectionPayload, parse_company_page, parse_details};
-use serde_json::Value;
+use nectar_lifecycle::invitation::{InvitationStatus, InvitationType};
+use nectar_lifecycle::webhook::{
+    AccountPayload, Company, ConnectionPayload, InvitationPayload, Reported, parse_company_page,
+    parse_details, parse_invitation, parse_invitation_list,
+};
+use nectar_lifecycle::{AccountStatus, TrackingStatus};
+use reqwest::Method;
+use serde_json::{Value, json};
 
-use crate::support::nectar_api::{DOUBLE_API_KEY, Faults, ListRequest, NectarApi, Stats};
+use crate::support::nectar_api::{
+    DOUBLE_API_KEY, Faults, ListRequest, LostAnswers, NectarApi, Stats,
+};
 use crate::support::{bounded, client, connection};
 
 /// What the double answered one request.
@@ -39,7 +50,11 @@ async fn get_with(http: &reqwest::Client, api: &NectarApi, path: &str, key: Opti
     if let Some(key) = key {
         request = request.header("X-API-Key", key);
     }
-    let response = request.send().await.expect("the double answers");
+    reply(request.send().await.expect("the double answers")).await
+}
+
+/// The double's answer, read whole.
+async fn reply(response: reqwest::Response) -> Reply {
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -678,6 +693,630 @@ async fn a_stopped_double_answers_no_more() {
             assert!(tokio::time::Instant::now() < deadline, "still answering");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    })
+    .await;
+}
+
+/// `{method} {base}{path}` with the double's key and `body` as JSON (no body if `None`).
+async fn send(
+    http: &reqwest::Client,
+    api: &NectarApi,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Reply {
+    let mut request = http
+        .request(method, format!("{}{path}", api.base_url()))
+        .header("X-API-Key", DOUBLE_API_KEY);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    reply(request.send().await.expect("the double answers")).await
+}
+
+/// `POST /invitation/connection/{connection}` with `body`.
+async fn create(http: &reqwest::Client, api: &NectarApi, connection: &str, body: Value) -> Reply {
+    let path = format!("/invitation/connection/{connection}");
+    send(http, api, Method::POST, &path, Some(body)).await
+}
+
+/// `POST /invitation/{id}/revoke`.
+async fn revoke(http: &reqwest::Client, api: &NectarApi, id: &str) -> Reply {
+    let path = format!("/invitation/{id}/revoke");
+    send(http, api, Method::POST, &path, None).await
+}
+
+/// `PATCH /connection/{connection}/status` with `{"confirm": confirm}`.
+async fn decide(http: &reqwest::Client, api: &NectarApi, connection: &str, confirm: bool) -> Reply {
+    let path = format!("/connection/{connection}/status");
+    let body = json!({ "confirm": confirm });
+    send(http, api, Method::PATCH, &path, Some(body)).await
+}
+
+/// Company `company`'s invitations as the double serves them (answered 200).
+async fn listed(http: &reqwest::Client, api: &NectarApi, company: &str) -> Vec<InvitationPayload> {
+    let reply = get(http, api, &format!("/invitation/company/{company}")).await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.bytes)
+    );
+    parse_invitation_list(&reply.bytes).expect("a list the library reads")
+}
+
+/// The invitation of a 2xx answer.
+fn invitation(reply: &Reply) -> InvitationPayload {
+    assert!(
+        (200..300).contains(&reply.status),
+        "{}: {}",
+        reply.status,
+        String::from_utf8_lossy(&reply.bytes)
+    );
+    parse_invitation(&reply.bytes).expect("an invitation the library reads")
+}
+
+/// A double with connection `c-1` of company `co-1` and `c-2` of `co-2`.
+async fn two_companies() -> NectarApi {
+    let api = NectarApi::start().await;
+    api.put("co-1", connection("c-1", S::PasswordIncorrect, 0));
+    api.put("co-2", connection("c-2", S::PasswordIncorrect, 0));
+    api
+}
+
+/// `status` as Nectar reports an invitation's.
+fn reported(status: InvitationStatus) -> Reported<InvitationStatus> {
+    Reported::Known(status)
+}
+
+#[tokio::test]
+async fn invitations_are_created_numbered_and_listed_per_company() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        let before = Timestamp::now();
+        let first = create(
+            &http,
+            &api,
+            "c-1",
+            json!({"maxUses": 1, "expiresInSeconds": 600}),
+        )
+        .await;
+        assert_eq!(first.status, 201);
+        let first = invitation(&first);
+        let expected = InvitationPayload {
+            token: Some("tok1".to_owned()),
+            invitation_type: Some(Reported::Known(InvitationType::EditConnection)),
+            invitation_url: Some("https://app.example.com/invite/tok1".to_owned()),
+            connection_id: Some("c-1".to_owned()),
+            company_id: Some("co-1".to_owned()),
+            max_uses: Some(1),
+            use_count: Some(0),
+            expires_at: first.expires_at,
+            created_at: first.created_at,
+            ..InvitationPayload::new("inv_1", InvitationStatus::Active)
+        };
+        assert_eq!(first, expected);
+        let created = first.created_at.expect("a creation time");
+        assert!(before <= created && created <= Timestamp::now());
+        assert_eq!(
+            first.expires_at,
+            Some(created + SignedDuration::from_secs(600))
+        );
+
+        // Under a versioned path, without expiry: never expires.
+        let path = "/v2.2/invitation/connection/c-2";
+        let second = invitation(&send(&http, &api, Method::POST, path, Some(json!({}))).await);
+        assert_eq!(
+            (
+                second.id.as_str(),
+                second.company_id.as_deref(),
+                second.expires_at
+            ),
+            ("inv_2", Some("co-2"), None)
+        );
+        assert_eq!(
+            second.invitation_url.as_deref(),
+            Some("https://app.example.com/invite/tok2")
+        );
+
+        // An unknown connection (so no known company) is a 404 and takes no number.
+        assert_eq!(create(&http, &api, "nobody", json!({})).await.status, 404);
+        let third = invitation(&create(&http, &api, "c-1", json!({})).await);
+        assert_eq!(third.id, "inv_3");
+
+        assert_eq!(
+            listed(&http, &api, "co-1").await,
+            [first.clone(), third.clone()]
+        );
+        assert_eq!(
+            listed(&http, &api, "co-2").await,
+            std::slice::from_ref(&second)
+        );
+        assert!(listed(&http, &api, "co-3").await.is_empty());
+        assert_eq!(
+            api.invitations(),
+            [first.clone(), second.clone(), third.clone()]
+        );
+        assert_eq!(api.invitations_of("c-1"), [first.clone(), third.clone()]);
+        assert_eq!(api.active_reconnects("c-1"), [first, third]);
+        assert!(api.active_reconnects("nobody").is_empty());
+
+        let stats = api.stats();
+        assert_eq!(
+            (
+                stats.invitations_created,
+                stats.write_requests,
+                stats.invitation_list_requests,
+                stats.not_found
+            ),
+            (3, 4, 3, 1)
+        );
+        api.stop();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_active_invitation_past_its_expiry_is_served_expired() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        let short = invitation(&create(&http, &api, "c-1", json!({"expiresInSeconds": 1})).await);
+        let long = invitation(&create(&http, &api, "c-1", json!({"expiresInSeconds": 600})).await);
+        let expires = short.expires_at.expect("an expiry");
+        assert_eq!(api.active_reconnects("c-1").len(), 2);
+
+        let wait = expires.duration_since(Timestamp::now()) + SignedDuration::from_millis(50);
+        tokio::time::sleep(wait.unsigned_abs()).await;
+        assert!(Timestamp::now() > expires);
+        let expired = InvitationPayload {
+            status: reported(InvitationStatus::Expired),
+            ..short.clone()
+        };
+        assert_eq!(
+            listed(&http, &api, "co-1").await,
+            [expired.clone(), long.clone()]
+        );
+        assert_eq!(api.invitations(), [expired.clone(), long.clone()]);
+        assert_eq!(api.invitations_of("c-1"), [expired.clone(), long.clone()]);
+        assert_eq!(api.active_reconnects("c-1"), std::slice::from_ref(&long));
+
+        // Revoking it answers it unchanged.
+        let answer = revoke(&http, &api, &short.id).await;
+        assert_eq!((answer.status, invitation(&answer)), (200, expired.clone()));
+
+        // One put in the store already past its expiry is expired from the first look.
+        let past = InvitationPayload {
+            connection_id: Some("c-2".to_owned()),
+            company_id: Some("co-2".to_owned()),
+            invitation_type: Some(Reported::Known(InvitationType::EditConnection)),
+            expires_at: Some(Timestamp::now() - SignedDuration::from_secs(1)),
+            ..InvitationPayload::new("elsewhere-1", InvitationStatus::Active)
+        };
+        api.put_invitation(past.clone());
+        let past_expired = InvitationPayload {
+            status: reported(InvitationStatus::Expired),
+            ..past
+        };
+        assert_eq!(
+            listed(&http, &api, "co-2").await,
+            std::slice::from_ref(&past_expired)
+        );
+        assert!(api.active_reconnects("c-2").is_empty());
+
+        let stats = api.stats();
+        assert_eq!(
+            (
+                stats.invitations_revoked,
+                stats.revokes_of_inactive,
+                stats.invitations_created
+            ),
+            (0, 1, 2)
+        );
+        api.stop();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn expire_and_fulfil_change_an_invitation_as_nectar_would() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        let week = json!({"expiresInSeconds": 604_800, "maxUses": 3});
+        let mut model = Vec::new();
+        for _ in 0..4 {
+            model.push(invitation(&create(&http, &api, "c-1", week.clone()).await));
+        }
+        let unlimited = invitation(&create(&http, &api, "c-1", json!({})).await);
+        model.push(unlimited);
+
+        // inv_1 expires now.
+        let before = Timestamp::now();
+        assert!(api.expire("inv_1"));
+        let expired = api.invitations()[0].clone();
+        let at = expired.expires_at.expect("an expiry");
+        assert!(before <= at && at <= Timestamp::now());
+        model[0].status = reported(InvitationStatus::Expired);
+        model[0].expires_at = Some(at);
+
+        // inv_2 is used up: its maxUses; inv_5 has none, so once.
+        assert!(api.fulfil("inv_2"));
+        assert!(api.fulfil("inv_5"));
+        for (at, uses) in [(1, 3), (4, 1)] {
+            model[at].status = reported(InvitationStatus::Fulfilled);
+            model[at].use_count = Some(uses);
+        }
+
+        // A revoked one stays revoked when used up; a fulfilled one stays fulfilled when
+        // its time comes.
+        assert_eq!(revoke(&http, &api, "inv_3").await.status, 200);
+        assert!(api.fulfil("inv_3"));
+        model[2].status = reported(InvitationStatus::Revoked);
+        model[2].use_count = Some(3);
+        assert!(api.expire("inv_2"));
+        model[1].expires_at = api.invitations()[1].expires_at;
+        assert!(model[1].expires_at.is_some_and(|at| at <= Timestamp::now()));
+
+        assert!(!api.expire("inv_9") && !api.fulfil("inv_9"));
+        assert_eq!(listed(&http, &api, "co-1").await, model);
+        assert_eq!(api.invitations(), model);
+        assert_eq!(api.active_reconnects("c-1"), [model[3].clone()]);
+        api.stop();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn revoking_an_inactive_invitation_answers_it_unchanged_and_is_counted() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        let created = invitation(&create(&http, &api, "c-1", json!({"maxUses": 1})).await);
+        let revoked = InvitationPayload {
+            status: reported(InvitationStatus::Revoked),
+            ..created.clone()
+        };
+        for base in ["", "/v2.1"] {
+            let path = format!("{base}/invitation/inv_1/revoke");
+            let answer = send(&http, &api, Method::POST, &path, None).await;
+            assert_eq!((answer.status, invitation(&answer)), (200, revoked.clone()));
+        }
+        let fulfilled = invitation(&create(&http, &api, "c-1", json!({"maxUses": 2})).await);
+        assert!(api.fulfil(&fulfilled.id));
+        let answer = revoke(&http, &api, &fulfilled.id).await;
+        let served = invitation(&answer);
+        assert_eq!(
+            (served.status, served.use_count),
+            (reported(InvitationStatus::Fulfilled), Some(2))
+        );
+        assert_eq!(revoke(&http, &api, "inv_404").await.status, 404);
+        assert!(api.active_reconnects("c-1").is_empty());
+
+        let stats = api.stats();
+        assert_eq!(
+            (
+                stats.invitations_revoked,
+                stats.revokes_of_inactive,
+                stats.not_found,
+                stats.write_requests
+            ),
+            (1, 2, 1, 6)
+        );
+        api.stop();
+    })
+    .await;
+}
+
+/// An account of a test connection.
+fn account(
+    id: Option<&str>,
+    number: Option<&str>,
+    status: AccountStatus,
+    tracking: Option<TrackingStatus>,
+) -> AccountPayload {
+    AccountPayload {
+        id: id.map(str::to_owned),
+        account_number: number.map(str::to_owned),
+        status: Some(status.into()),
+        tracking_status: tracking.map(Reported::Known),
+        ..AccountPayload::default()
+    }
+}
+
+/// Connection `c-1` of `co-1` with six accounts, four awaiting a decision (`a-1`, `a-2`,
+/// `#3` by its account number `123`, and `#5` with neither id nor number).
+fn detected() -> ConnectionPayload {
+    use AccountStatus::{Detected, Onboarded};
+    use TrackingStatus::{Disabled, Unset};
+    let accounts = vec![
+        account(Some("a-1"), None, Detected, Some(Unset)),
+        AccountPayload {
+            is_tracked: Some(true),
+            ..account(Some("a-2"), Some("222"), Detected, None)
+        },
+        account(Some("a-3"), None, Onboarded, Some(Unset)),
+        account(None, Some("123"), Detected, Some(Unset)),
+        account(Some("a-4"), None, Detected, Some(Disabled)),
+        account(None, None, Detected, None),
+    ];
+    ConnectionPayload {
+        accounts,
+        company: Some(Company {
+            id: Some("co-1".to_owned()),
+            ..Company::default()
+        }),
+        ..connection("c-1", S::Connected, 3)
+    }
+}
+
+/// `connection` with the decision applied to its accounts at `awaiting`.
+fn decided(connection: &ConnectionPayload, awaiting: &[usize], confirm: bool) -> ConnectionPayload {
+    let tracking = if confirm {
+        TrackingStatus::Enabled
+    } else {
+        TrackingStatus::Disabled
+    };
+    let mut expected = connection.clone();
+    for &at in awaiting {
+        let account = &mut expected.accounts[at];
+        account.tracking_status = Some(Reported::Known(tracking));
+        account.is_tracked = account.is_tracked.map(|_| confirm);
+    }
+    expected
+}
+
+#[tokio::test]
+async fn a_decision_sets_the_tracking_of_the_accounts_awaiting_one_and_nothing_else() {
+    bounded(async {
+        let http = client();
+        let api = NectarApi::start().await;
+        let original = detected();
+        api.put("co-1", original.clone());
+        api.put("co-1", connection("c-2", S::Connected, 0));
+
+        let answer = decide(&http, &api, "c-1", true).await;
+        assert_eq!((answer.status, answer.json()), (200, json!({})));
+        let confirmed = decided(&original, &[0, 1, 3, 5], true);
+        let details = get(&http, &api, "/connection/c-1/details").await;
+        assert_eq!(
+            parse_details(&details.bytes).expect("a connection"),
+            confirmed
+        );
+        let page = get(&http, &api, "/connection/company/co-1").await;
+        let page = parse_company_page(&page.bytes).expect("a page");
+        assert_eq!(page.connections[0], confirmed, "listed as in the details");
+        assert_eq!(api.connections("co-1")[0], confirmed);
+        let once = |keys: &[&str]| -> Vec<(String, u32)> {
+            keys.iter().map(|key| ((*key).to_owned(), 1)).collect()
+        };
+        assert_eq!(api.confirmations("c-1"), once(&["#5", "123", "a-1", "a-2"]));
+
+        // Nothing awaits any more: a second decision changes nothing and is redundant; so
+        // is one for a connection without accounts.
+        assert_eq!(decide(&http, &api, "c-1", false).await.status, 200);
+        assert_eq!(api.connections("co-1")[0], confirmed);
+        assert_eq!(decide(&http, &api, "c-2", true).await.status, 200);
+        assert_eq!(decide(&http, &api, "nobody", true).await.status, 404);
+        assert_eq!(api.confirmations("c-1"), once(&["#5", "123", "a-1", "a-2"]));
+        assert!(api.confirmations("c-2").is_empty());
+        assert!(api.confirmed_twice().is_empty());
+        let stats = api.stats();
+        assert_eq!((stats.redundant_decisions, stats.not_found), (2, 1));
+
+        // Detected again (Nectar's truth put back): decided again, and seen twice.
+        api.put("co-1", original.clone());
+        assert_eq!(decide(&http, &api, "c-1", false).await.status, 200);
+        assert_eq!(
+            api.connections("co-1")[0],
+            decided(&original, &[0, 1, 3, 5], false)
+        );
+        let twice: Vec<(String, String, u32)> = ["#5", "123", "a-1", "a-2"]
+            .iter()
+            .map(|key| ("c-1".to_owned(), (*key).to_owned(), 2))
+            .collect();
+        assert_eq!(api.confirmed_twice(), twice);
+        assert_eq!(
+            api.decisions(),
+            [
+                ("c-1".to_owned(), true),
+                ("c-1".to_owned(), false),
+                ("c-2".to_owned(), true),
+                ("c-1".to_owned(), false),
+            ]
+        );
+        assert_eq!(api.stats().redundant_decisions, 2);
+        api.stop();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn faults_answer_invitation_lists_and_writes_before_anything_is_done() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        api.put("co-1", detected());
+        let created = invitation(&create(&http, &api, "c-1", json!({})).await);
+        let before = api.stats();
+
+        api.set_faults(Faults {
+            unavailable_per_mille: 1000,
+            ..Faults::default()
+        });
+        assert_eq!(create(&http, &api, "c-1", json!({})).await.status, 503);
+        assert_eq!(revoke(&http, &api, &created.id).await.status, 503);
+        assert_eq!(decide(&http, &api, "c-1", true).await.status, 503);
+        let path = "/invitation/company/co-1";
+        assert_eq!(get(&http, &api, path).await.status, 503);
+        // A body that does not read is a 400 before any draw.
+        let status_path = "/connection/c-1/status";
+        let bad = send(&http, &api, Method::PATCH, status_path, Some(json!({}))).await;
+        assert_eq!(bad.status, 400);
+
+        api.set_faults(Faults {
+            rate_limited_per_mille: 1000,
+            retry_after_secs: 3,
+            ..Faults::default()
+        });
+        for reply in [
+            create(&http, &api, "c-1", json!({})).await,
+            revoke(&http, &api, &created.id).await,
+            decide(&http, &api, "c-1", false).await,
+            get(&http, &api, path).await,
+        ] {
+            assert_eq!(
+                (reply.status, reply.retry_after.as_deref()),
+                (429, Some("3"))
+            );
+        }
+
+        // Nothing was done.
+        api.set_faults(Faults::default());
+        assert_eq!(api.invitations(), std::slice::from_ref(&created));
+        assert_eq!(listed(&http, &api, "co-1").await, [created]);
+        assert!(api.decisions().is_empty());
+        assert!(api.confirmations("c-1").is_empty());
+        assert_eq!(api.connections("co-1"), [detected()]);
+        let stats = api.stats();
+        assert_eq!(
+            (stats.unavailable, stats.rate_limited, stats.bad_requests),
+            (4, 4, 1)
+        );
+        assert_eq!(stats.write_requests - before.write_requests, 6);
+        assert_eq!(
+            stats.invitation_list_requests - before.invitation_list_requests,
+            3
+        );
+        assert_eq!(
+            (
+                stats.invitations_created,
+                stats.invitations_revoked,
+                stats.answers_lost
+            ),
+            (1, 0, 0)
+        );
+        api.stop();
+    })
+    .await;
+}
+
+/// The statuses of `n` invitations created for `c-1`, one after the other.
+async fn creations(http: &reqwest::Client, api: &NectarApi, n: usize) -> Vec<u16> {
+    let mut statuses = Vec::with_capacity(n);
+    for _ in 0..n {
+        statuses.push(create(http, api, "c-1", json!({})).await.status);
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn lost_answers_come_at_their_seeded_rate_after_the_work() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        let lost = |seed| LostAnswers {
+            write_answers_lost_per_mille: 300,
+            seed,
+        };
+        api.set_lost_answers(lost(11));
+        let first = creations(&http, &api, 300).await;
+        let lost_count = first.iter().filter(|s| **s == 503).count();
+        assert!(first.iter().all(|s| [201, 503].contains(s)), "{first:?}");
+        // 30% of 300: a binomial's standard deviation is 7.9.
+        assert!((60..=120).contains(&lost_count), "{lost_count} lost");
+        assert_eq!(api.invitations().len(), 300, "every one was done");
+        assert_eq!(api.stats().answers_lost, lost_count as u64);
+        assert_eq!(api.stats().unavailable, 0, "not a fault");
+
+        api.set_lost_answers(lost(11));
+        assert_eq!(creations(&http, &api, 300).await, first, "the same seed");
+        api.set_lost_answers(lost(12));
+        assert_ne!(creations(&http, &api, 300).await, first, "another seed");
+
+        // The lost draws leave the faults' draws as they were: the same writes are faulted
+        // (503 before the work) with or without answers lost after it.
+        let faults = Faults {
+            unavailable_per_mille: 300,
+            seed: 5,
+            ..Faults::default()
+        };
+        api.set_lost_answers(LostAnswers::default());
+        api.set_faults(faults.clone());
+        let (made, faulted) = (api.invitations().len(), api.stats().unavailable);
+        let alone = creations(&http, &api, 200).await;
+        let not_faulted = alone.iter().filter(|s| **s == 201).count();
+        assert_eq!(api.invitations().len() - made, not_faulted);
+        let faulted_alone = api.stats().unavailable - faulted;
+        assert_eq!(faulted_alone, 200 - not_faulted as u64);
+        api.set_faults(faults);
+        api.set_lost_answers(LostAnswers {
+            write_answers_lost_per_mille: 500,
+            seed: 1,
+        });
+        let (made, faulted, lost_before) = (
+            api.invitations().len(),
+            api.stats().unavailable,
+            api.stats().answers_lost,
+        );
+        let with_lost = creations(&http, &api, 200).await;
+        for (alone, with_lost) in alone.iter().zip(&with_lost) {
+            if *alone == 503 {
+                assert_eq!(*with_lost, 503, "faulted both times");
+            }
+        }
+        assert!(with_lost.iter().filter(|s| **s == 503).count() > 200 - not_faulted);
+        let stats = api.stats();
+        assert_eq!(stats.unavailable - faulted, faulted_alone);
+        assert_eq!(api.invitations().len() - made, not_faulted, "the same done");
+        assert_eq!(
+            stats.answers_lost - lost_before,
+            with_lost.iter().filter(|s| **s == 503).count() as u64 - faulted_alone
+        );
+        api.set_faults(Faults::default());
+
+        // Revokes and decisions lose their answers too, after the work.
+        api.put("co-1", detected());
+        api.set_lost_answers(LostAnswers {
+            write_answers_lost_per_mille: 1000,
+            seed: 0,
+        });
+        assert_eq!(revoke(&http, &api, "inv_1").await.status, 503);
+        assert_eq!(
+            api.invitations()[0].status,
+            reported(InvitationStatus::Revoked)
+        );
+        assert_eq!(decide(&http, &api, "c-1", true).await.status, 503);
+        assert_eq!(api.confirmations("c-1").len(), 4, "decided");
+        // A 404 was not done, so not lost.
+        assert_eq!(revoke(&http, &api, "inv_0").await.status, 404);
+        api.stop();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fail_after_next_writes_comes_first_then_the_lost_share() {
+    bounded(async {
+        let http = client();
+        let api = two_companies().await;
+        api.fail_after_next_writes(2);
+        assert_eq!(creations(&http, &api, 3).await, [503, 503, 201]);
+        api.fail_after_next_writes(1);
+        api.set_lost_answers(LostAnswers {
+            write_answers_lost_per_mille: 1000,
+            seed: 0,
+        });
+        assert_eq!(creations(&http, &api, 2).await, [503, 503]);
+        api.set_lost_answers(LostAnswers::default());
+        assert_eq!(creations(&http, &api, 1).await, [201]);
+        assert_eq!(api.invitations().len(), 6, "every one was done");
+        let stats = api.stats();
+        assert_eq!((stats.answers_lost, stats.invitations_created), (4, 6));
+        api.stop();
     })
     .await;
 }

@@ -32,15 +32,51 @@
 //! 5. `GET /connection/{connectionId}/details`: counted in [`Stats::details_requests`], a
 //!    fault may answer it, else 200 with the connection's JSON, or 404 (counted in
 //!    [`Stats::not_found`]) for an id no company lists.
-//! 6. Any other path: 404; another method on those paths: 405.
+//! 6. `GET /invitation/company/{companyId}`: counted in [`Stats::invitation_list_requests`],
+//!    a fault may answer it, else 200 with `{"invitations": [...]}`, the company's
+//!    invitations in the order they were created.
+//! 7. The writes, each counted in [`Stats::write_requests`] once its body reads (a body
+//!    that does not is a 400 before any draw), then a fault may answer it (before acting,
+//!    so nothing is done):
+//!    * `POST /invitation/connection/{connectionId}` with [`CreateInvitation`]'s body: 404
+//!      for a connection no company lists; else an `ACTIVE` `EDIT_CONNECTION` invitation
+//!      `inv_N` (N its place in the store, from 1), its link
+//!      `https://app.example.com/invite/tokN`, `useCount` 0, `expiresAt` now plus
+//!      `expiresInSeconds` (never without it), answered 201 and counted in
+//!      [`Stats::invitations_created`].
+//!    * `POST /invitation/{invitationId}/revoke`: 404 for an unknown id; an `ACTIVE` one
+//!      becomes `REVOKED` ([`Stats::invitations_revoked`]); any other is answered 200
+//!      unchanged (Nectar's docs are silent: idempotent-looking) and counted in
+//!      [`Stats::revokes_of_inactive`]. The answer is the invitation.
+//!    * `PATCH /connection/{connectionId}/status` with `{"confirm": bool}`: 404 for a
+//!      connection no company lists; else recorded in [`NectarApi::decisions`], and each
+//!      of its accounts that awaits a decision (`DETECTED`, `trackingStatus` `UNSET` or
+//!      absent) gets `trackingStatus` `ENABLED` (`DISABLED` for `false`; `isTracked`, if
+//!      present, follows), counted per account in [`NectarApi::confirmations`]. The
+//!      connection's other fields, its version fields included, stay as they are. A
+//!      decision that finds no account awaiting is counted in
+//!      [`Stats::redundant_decisions`]. The answer is `{}`.
 //!
-//! Faults come after the key and (for a list) after the hook: each list or details request
-//! draws one number from 0 to 999 from a generator seeded by [`Faults::seed`]; below
-//! `rate_limited_per_mille` it is answered 429 with `Retry-After`, below
-//! `rate_limited_per_mille + unavailable_per_mille` 503. A faulted request still counts in
-//! `list_requests` or `details_requests` (those count the requests that reached the lists,
-//! as the hook's [`ListRequest::index`] does); [`Stats::pages_served`] counts the pages
-//! actually answered.
+//!    A write done may still be answered 503 (its answer lost, counted in
+//!    [`Stats::answers_lost`]): the next [`NectarApi::fail_after_next_writes`] writes, then
+//!    a share drawn by [`NectarApi::set_lost_answers`]. A write answered 404 or 400 was not
+//!    done and is never lost.
+//! 8. Any other path: 404; another method on those paths: 405.
+//!
+//! Faults come after the key and (for a list) after the hook: each list, details,
+//! invitation list or write request draws one number from 0 to 999 from a generator
+//! seeded by [`Faults::seed`]; below `rate_limited_per_mille` it is answered 429 with
+//! `Retry-After`, below `rate_limited_per_mille + unavailable_per_mille` 503, in both cases
+//! before anything is done. A faulted request still counts in `list_requests`,
+//! `details_requests`, `invitation_list_requests` or `write_requests` (those count the
+//! requests that reached the store, as the hook's [`ListRequest::index`] does);
+//! [`Stats::pages_served`] counts the pages actually answered.
+//!
+//! Invitation statuses follow the core's precedence (`REVOKED`, else `FULFILLED`, else
+//! `EXPIRED` at and after `expiresAt`, else `ACTIVE`): an `ACTIVE` invitation whose
+//! `expiresAt` has come is `EXPIRED` in the store from the first look after that instant
+//! (every answer and every accessor looks first), so what is served and what
+//! [`NectarApi::invitations`] returns agree.
 //!
 //! The same routes are also served under `/v2.2`, `/v2.1` and `/v2`, the documented base
 //! paths. Nothing on the server's path unwraps: odd input is a 4xx, never a panic.
@@ -50,7 +86,7 @@
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -63,11 +99,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
+use jiff::Timestamp;
 use nectar_lifecycle::invitation::{InvitationStatus, InvitationType};
 use nectar_lifecycle::webhook::{
-    AccountDecisionBody, CompanyListPage, ConnectionPayload, CreateInvitation, InvitationPayload,
-    PageLimit, PageNumber, Reported,
+    AccountDecisionBody, AccountPayload, CompanyListPage, ConnectionPayload, CreateInvitation,
+    InvitationPayload, PageLimit, PageNumber, Reported,
 };
+use nectar_lifecycle::{AccountStatus, TrackingStatus};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -78,8 +116,9 @@ pub const DOUBLE_API_KEY: &str = "test-api-key";
 /// that a delay never holds a test longer than its budget.
 pub const MAX_DELAY: Duration = Duration::from_secs(30);
 
-/// Faults injected after the key is checked, into list and details requests, by seeded
-/// randomness: one draw from 0 to 999 per request.
+/// Faults injected after the key is checked, before anything is done, into list, details,
+/// invitation list and write requests, by seeded randomness: one draw from 0 to 999 per
+/// request.
 #[derive(Clone, Debug, Default)]
 pub struct Faults {
     /// Answer 429 with `Retry-After: <retry_after_secs>` to this share of requests, per
@@ -91,6 +130,18 @@ pub struct Faults {
     /// add up, capped at all requests).
     pub unavailable_per_mille: u32,
     /// The seed of the draws; [`NectarApi::set_faults`] restarts the sequence from it.
+    pub seed: u64,
+}
+
+/// Write answers lost, by seeded randomness of their own (the draws of [`Faults`] are not
+/// disturbed): set by [`NectarApi::set_lost_answers`].
+#[derive(Clone, Debug, Default)]
+pub struct LostAnswers {
+    /// A write (create, revoke, decide) that is done is then answered 503 with this share,
+    /// per thousand: one draw from 0 to 999 per write done and not already lost to
+    /// [`NectarApi::fail_after_next_writes`].
+    pub write_answers_lost_per_mille: u32,
+    /// The seed of the draws; [`NectarApi::set_lost_answers`] restarts the sequence from it.
     pub seed: u64,
 }
 
@@ -136,6 +187,22 @@ pub struct Stats {
     pub not_found: u64,
     /// List requests answered 500 because the hook panicked.
     pub hook_panics: u64,
+    /// Invitation list requests with the key (faulted or not).
+    pub invitation_list_requests: u64,
+    /// Write requests (create, revoke, decide) with the key and a body that reads (faulted
+    /// or not).
+    pub write_requests: u64,
+    /// Invitations created.
+    pub invitations_created: u64,
+    /// Invitations revoked (`ACTIVE` to `REVOKED`).
+    pub invitations_revoked: u64,
+    /// Revokes of an invitation that was not `ACTIVE`, answered 200 with it unchanged.
+    pub revokes_of_inactive: u64,
+    /// Account decisions that found no account of the connection awaiting one.
+    pub redundant_decisions: u64,
+    /// Writes done, then answered 503: by [`NectarApi::fail_after_next_writes`] or
+    /// [`NectarApi::set_lost_answers`].
+    pub answers_lost: u64,
 }
 
 /// A hook called for each list request.
@@ -163,12 +230,85 @@ struct Shared {
 }
 
 /// Nectar's invitation store and the account decisions it was sent.
-#[derive(Default)]
 struct Writes {
     invitations: Vec<InvitationPayload>,
     decisions: Vec<(String, bool)>,
+    /// How many decisions were applied to each account, by (connection id, account key).
+    confirmations: BTreeMap<(String, String), u32>,
     /// The next writes this many are done, then answered 503 (the answer lost).
     fail_after: usize,
+    /// The share of the other writes done whose answer is lost, and its draws.
+    lost: LostAnswers,
+    lost_draws: fastrand::Rng,
+}
+
+impl Writes {
+    fn new() -> Self {
+        Self {
+            invitations: Vec::new(),
+            decisions: Vec::new(),
+            confirmations: BTreeMap::new(),
+            fail_after: 0,
+            lost: LostAnswers::default(),
+            lost_draws: fastrand::Rng::with_seed(0),
+        }
+    }
+
+    /// Each `ACTIVE` invitation whose `expiresAt` has come by `now` becomes `EXPIRED`.
+    fn expire_due(&mut self, now: Timestamp) {
+        for invitation in &mut self.invitations {
+            if is_active(invitation) && invitation.expires_at.is_some_and(|at| at <= now) {
+                invitation.status = Reported::Known(InvitationStatus::Expired);
+            }
+        }
+    }
+
+    /// The invitation `id`, if the store holds it.
+    fn find(&mut self, id: &str) -> Option<&mut InvitationPayload> {
+        self.invitations.iter_mut().find(|i| i.id == id)
+    }
+
+    /// Whether the answer of the write just done is lost: the next of
+    /// `fail_after_next_writes`, else a draw below the lost share.
+    fn answer_lost(&mut self) -> bool {
+        if self.fail_after > 0 {
+            self.fail_after -= 1;
+            return true;
+        }
+        let share = self.lost.write_answers_lost_per_mille;
+        share > 0 && self.lost_draws.u32(0..1000) < share
+    }
+}
+
+/// Whether Nectar reports `invitation` as `ACTIVE`.
+fn is_active(invitation: &InvitationPayload) -> bool {
+    invitation.status == Reported::Known(InvitationStatus::Active)
+}
+
+/// Whether `account` awaits its tracking decision: `DETECTED`, tracking `UNSET` or absent.
+fn awaits_decision(account: &AccountPayload) -> bool {
+    account.status == Some(Reported::Known(AccountStatus::Detected))
+        && account
+            .tracking_status
+            .as_ref()
+            .is_none_or(|t| *t == Reported::Known(TrackingStatus::Unset))
+}
+
+/// How [`NectarApi::confirmations`] names an account: its id, else its account number,
+/// else `#` and its index in the connection's accounts.
+fn account_key(account: &AccountPayload, index: usize) -> String {
+    account
+        .id
+        .clone()
+        .or_else(|| account.account_number.clone())
+        .unwrap_or_else(|| format!("#{index}"))
+}
+
+/// The store locked, as it is now: invitations past their `expiresAt` expired first.
+fn writes_now(shared: &Shared) -> std::sync::MutexGuard<'_, Writes> {
+    let mut writes = lock(&shared.writes);
+    writes.expire_due(Timestamp::now());
+    writes
 }
 
 /// Nectar's truth: each company's list of ids in order, and each connection by id.
@@ -206,6 +346,13 @@ struct Counters {
     pages_served: AtomicU64,
     not_found: AtomicU64,
     hook_panics: AtomicU64,
+    invitation_list_requests: AtomicU64,
+    write_requests: AtomicU64,
+    invitations_created: AtomicU64,
+    invitations_revoked: AtomicU64,
+    revokes_of_inactive: AtomicU64,
+    redundant_decisions: AtomicU64,
+    answers_lost: AtomicU64,
 }
 
 impl NectarApi {
@@ -227,7 +374,7 @@ impl NectarApi {
             refused: Mutex::new(None),
             shutdown: Notify::new(),
             counters: Counters::default(),
-            writes: Mutex::new(Writes::default()),
+            writes: Mutex::new(Writes::new()),
         });
         let api = Self { addr, shared };
         let app = api.router();
@@ -270,20 +417,120 @@ impl NectarApi {
             .with_state(Arc::clone(&self.shared))
     }
 
-    /// Nectar's invitations, in the order they were created.
+    /// Nectar's invitations, in the order they were created, as they are served now (an
+    /// `ACTIVE` one past its `expiresAt` is `EXPIRED`).
     pub fn invitations(&self) -> Vec<InvitationPayload> {
-        lock(&self.shared.writes).invitations.clone()
+        writes_now(&self.shared).invitations.clone()
     }
 
-    /// The account decisions sent, `(connection id, confirm)`, in order.
+    /// Connection `connection_id`'s invitations (of any type and status), in the order they
+    /// were created, as they are served now.
+    pub fn invitations_of(&self, connection_id: &str) -> Vec<InvitationPayload> {
+        writes_now(&self.shared)
+            .invitations
+            .iter()
+            .filter(|i| i.connection_id.as_deref() == Some(connection_id))
+            .cloned()
+            .collect()
+    }
+
+    /// Connection `connection_id`'s reconnect invitations that are usable now: `ACTIVE`,
+    /// `EDIT_CONNECTION`, not past their `expiresAt`. A receiver that reconnects exactly
+    /// once leaves at most one.
+    pub fn active_reconnects(&self, connection_id: &str) -> Vec<InvitationPayload> {
+        let reconnect = Some(Reported::Known(InvitationType::EditConnection));
+        self.invitations_of(connection_id)
+            .into_iter()
+            .filter(|i| is_active(i) && i.invitation_type == reconnect)
+            .collect()
+    }
+
+    /// Nectar holds `invitation` (made elsewhere: by hand, or by another client), served as
+    /// the created ones are: in place of the one with its id, else after the others. It
+    /// does not count in [`Stats::invitations_created`].
+    pub fn put_invitation(&self, invitation: InvitationPayload) {
+        let mut writes = writes_now(&self.shared);
+        match writes.find(&invitation.id) {
+            Some(held) => *held = invitation,
+            None => writes.invitations.push(invitation),
+        }
+        writes.expire_due(Timestamp::now());
+    }
+
+    /// Invitation `invitation_id` expires now, as if its time had come: its `expiresAt` is
+    /// now, and it is `EXPIRED` if it was `ACTIVE` (a revoked or fulfilled one keeps its
+    /// status, as the core's precedence has it). Whether the store holds it.
+    pub fn expire(&self, invitation_id: &str) -> bool {
+        let mut writes = writes_now(&self.shared);
+        let Some(invitation) = writes.find(invitation_id) else {
+            return false;
+        };
+        invitation.expires_at = Some(Timestamp::now());
+        if is_active(invitation) {
+            invitation.status = Reported::Known(InvitationStatus::Expired);
+        }
+        true
+    }
+
+    /// Invitation `invitation_id` is used up, as if the end user had used it: `useCount` is
+    /// its `maxUses` (1 when unlimited), and it is `FULFILLED` unless it was revoked (the
+    /// core's precedence). Whether the store holds it.
+    pub fn fulfil(&self, invitation_id: &str) -> bool {
+        let mut writes = writes_now(&self.shared);
+        let Some(invitation) = writes.find(invitation_id) else {
+            return false;
+        };
+        invitation.use_count = Some(invitation.max_uses.unwrap_or(1));
+        if invitation.status != Reported::Known(InvitationStatus::Revoked) {
+            invitation.status = Reported::Known(InvitationStatus::Fulfilled);
+        }
+        true
+    }
+
+    /// The account decisions sent, `(connection id, confirm)`, in order: every decision
+    /// done, redundant ones included.
     pub fn decisions(&self) -> Vec<(String, bool)> {
         lock(&self.shared.writes).decisions.clone()
     }
 
+    /// How many decisions (confirm or reject) were applied to each account of connection
+    /// `connection_id` that ever had one, `(account key, count)` by key: an account is
+    /// named by its id, else its account number, else `#` and its index. A decision is
+    /// applied to an account only while it awaits one, so a count above 1 means it awaited
+    /// a decision again (put back so by [`NectarApi::put`]) and was decided again.
+    pub fn confirmations(&self, connection_id: &str) -> Vec<(String, u32)> {
+        lock(&self.shared.writes)
+            .confirmations
+            .iter()
+            .filter(|((connection, _), _)| connection == connection_id)
+            .map(|((_, account), count)| (account.clone(), *count))
+            .collect()
+    }
+
+    /// The accounts decided more than once, `(connection id, account key, count)`, by
+    /// connection and key: empty when every account was decided at most once.
+    pub fn confirmed_twice(&self) -> Vec<(String, String, u32)> {
+        lock(&self.shared.writes)
+            .confirmations
+            .iter()
+            .filter(|(_, count)| **count > 1)
+            .map(|((connection, account), count)| (connection.clone(), account.clone(), *count))
+            .collect()
+    }
+
     /// The next `n` writes (create, revoke, decide) are done, then answered 503: an answer
-    /// lost after the work, which a client must not take for "not done".
+    /// lost after the work, which a client must not take for "not done". Replaces the
+    /// count set before; the lost share of [`NectarApi::set_lost_answers`] applies after.
     pub fn fail_after_next_writes(&self, n: usize) {
         lock(&self.shared.writes).fail_after = n;
+    }
+
+    /// Loses the answers of this share of the writes done from now on, restarting the
+    /// draws from its seed ([`LostAnswers::default`]: none).
+    pub fn set_lost_answers(&self, lost: LostAnswers) {
+        let mut writes = lock(&self.shared.writes);
+        writes.lost_draws = fastrand::Rng::with_seed(lost.seed);
+        writes.lost = lost;
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to configure (without `/v2.2`: the routes are
@@ -306,7 +553,9 @@ impl NectarApi {
 
     /// Company `company_id` now lists `connection`: in its place if the company already
     /// lists its id, else at the end of the list (taken out of another company's list if
-    /// another listed it). Its details are served as it is.
+    /// another listed it). Its details are served as it is: its accounts' tracking too,
+    /// replacing what decisions made through `PATCH /connection/{id}/status` had set (an
+    /// account put back `DETECTED` and `UNSET` awaits a decision again).
     pub fn put(&self, company_id: &str, connection: ConnectionPayload) {
         let mut lists = lock(&self.shared.lists);
         let id = connection.id.clone();
@@ -403,6 +652,13 @@ impl NectarApi {
             pages_served: read(&c.pages_served),
             not_found: read(&c.not_found),
             hook_panics: read(&c.hook_panics),
+            invitation_list_requests: read(&c.invitation_list_requests),
+            write_requests: read(&c.write_requests),
+            invitations_created: read(&c.invitations_created),
+            invitations_revoked: read(&c.invitations_revoked),
+            revokes_of_inactive: read(&c.revokes_of_inactive),
+            redundant_decisions: read(&c.redundant_decisions),
+            answers_lost: read(&c.answers_lost),
         }
     }
 
@@ -634,11 +890,10 @@ async fn details(
     }
 }
 
-/// A write's answer: 503 when the next writes were set to fail after the work.
+/// The answer of a write that was done: 503 if its answer is lost (counted), else `answer`.
 fn written(shared: &Shared, answer: Response) -> Response {
-    let mut writes = lock(&shared.writes);
-    if writes.fail_after > 0 {
-        writes.fail_after -= 1;
+    if lock(&shared.writes).answer_lost() {
+        bump(&shared.counters.answers_lost);
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     answer
@@ -647,12 +902,17 @@ fn written(shared: &Shared, answer: Response) -> Response {
 /// `POST /invitation/connection/{connectionId}`: a reconnect invitation, active.
 async fn create_invitation(
     State(shared): State<Arc<Shared>>,
-    Path(connection_id): Path<String>,
+    connection_id: Result<Path<String>, PathRejection>,
     body: Result<axum::Json<CreateInvitation>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
+    let Path(connection_id) = match connection_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
     let Ok(axum::Json(request)) = body else {
         return bad_request(&shared, "the body is not an invitation request".to_owned());
     };
+    bump(&shared.counters.write_requests);
     if let Some(fault) = fault(&shared) {
         return fault;
     }
@@ -664,9 +924,9 @@ async fn create_invitation(
         bump(&shared.counters.not_found);
         return StatusCode::NOT_FOUND.into_response();
     };
-    let now = jiff::Timestamp::now();
+    let now = Timestamp::now();
     let invitation = {
-        let mut writes = lock(&shared.writes);
+        let mut writes = writes_now(&shared);
         let n = writes.invitations.len() + 1;
         let expires_at = request.expires_in_seconds.and_then(|seconds| {
             now.checked_add(jiff::SignedDuration::from_secs(
@@ -690,33 +950,43 @@ async fn create_invitation(
         writes.invitations.push(invitation.clone());
         invitation
     };
+    bump(&shared.counters.invitations_created);
     written(
         &shared,
         (StatusCode::CREATED, axum::Json(invitation)).into_response(),
     )
 }
 
-/// `POST /invitation/{invitationId}/revoke`.
+/// `POST /invitation/{invitationId}/revoke`: an active invitation is revoked, any other is
+/// answered as it is.
 async fn revoke_invitation(
     State(shared): State<Arc<Shared>>,
-    Path(invitation_id): Path<String>,
+    invitation_id: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Path(invitation_id) = match invitation_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
+    bump(&shared.counters.write_requests);
     if let Some(fault) = fault(&shared) {
         return fault;
     }
-    let revoked = {
-        let mut writes = lock(&shared.writes);
-        writes
-            .invitations
-            .iter_mut()
-            .find(|i| i.id == invitation_id)
-            .map(|invitation| {
-                invitation.status = Reported::Known(InvitationStatus::Revoked);
-                invitation.clone()
-            })
-    };
+    let revoked = writes_now(&shared).find(&invitation_id).map(|invitation| {
+        let was_active = is_active(invitation);
+        if was_active {
+            invitation.status = Reported::Known(InvitationStatus::Revoked);
+        }
+        (invitation.clone(), was_active)
+    });
     match revoked {
-        Some(invitation) => written(&shared, axum::Json(invitation).into_response()),
+        Some((invitation, was_active)) => {
+            bump(if was_active {
+                &shared.counters.invitations_revoked
+            } else {
+                &shared.counters.revokes_of_inactive
+            });
+            written(&shared, axum::Json(invitation).into_response())
+        }
         None => {
             bump(&shared.counters.not_found);
             StatusCode::NOT_FOUND.into_response()
@@ -728,12 +998,17 @@ async fn revoke_invitation(
 /// show the body; the library reads a bare array too).
 async fn company_invitations(
     State(shared): State<Arc<Shared>>,
-    Path(company_id): Path<String>,
+    company_id: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Path(company_id) = match company_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
+    bump(&shared.counters.invitation_list_requests);
     if let Some(fault) = fault(&shared) {
         return fault;
     }
-    let invitations: Vec<InvitationPayload> = lock(&shared.writes)
+    let invitations: Vec<InvitationPayload> = writes_now(&shared)
         .invitations
         .iter()
         .filter(|i| i.company_id.as_deref() == Some(company_id.as_str()))
@@ -742,24 +1017,62 @@ async fn company_invitations(
     axum::Json(serde_json::json!({ "invitations": invitations })).into_response()
 }
 
-/// `PATCH /connection/{connectionId}/status`.
+/// `PATCH /connection/{connectionId}/status`: the accounts that await a decision get it.
 async fn decide(
     State(shared): State<Arc<Shared>>,
-    Path(connection_id): Path<String>,
+    connection_id: Result<Path<String>, PathRejection>,
     body: Result<axum::Json<AccountDecisionBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
+    let Path(connection_id) = match connection_id {
+        Ok(path) => path,
+        Err(rejection) => return bad_request(&shared, rejection.body_text()),
+    };
     let Ok(axum::Json(decision)) = body else {
         return bad_request(&shared, "the body is not {\"confirm\": bool}".to_owned());
     };
+    bump(&shared.counters.write_requests);
     if let Some(fault) = fault(&shared) {
         return fault;
     }
-    if !lock(&shared.lists).by_id.contains_key(&connection_id) {
+    let tracking = if decision.confirm {
+        TrackingStatus::Enabled
+    } else {
+        TrackingStatus::Disabled
+    };
+    // Only the accounts change: not the connection's status or version fields.
+    let decided: Option<Vec<String>> =
+        lock(&shared.lists)
+            .by_id
+            .get_mut(&connection_id)
+            .map(|(_, connection)| {
+                let mut keys = Vec::new();
+                for (index, account) in connection.accounts.iter_mut().enumerate() {
+                    if awaits_decision(account) {
+                        account.tracking_status = Some(Reported::Known(tracking));
+                        if let Some(tracked) = &mut account.is_tracked {
+                            *tracked = decision.confirm;
+                        }
+                        keys.push(account_key(account, index));
+                    }
+                }
+                keys
+            });
+    let Some(keys) = decided else {
         bump(&shared.counters.not_found);
         return StatusCode::NOT_FOUND.into_response();
+    };
+    if keys.is_empty() {
+        bump(&shared.counters.redundant_decisions);
     }
-    lock(&shared.writes)
-        .decisions
-        .push((connection_id, decision.confirm));
+    {
+        let mut writes = lock(&shared.writes);
+        for key in keys {
+            *writes
+                .confirmations
+                .entry((connection_id.clone(), key))
+                .or_default() += 1;
+        }
+        writes.decisions.push((connection_id, decision.confirm));
+    }
     written(&shared, axum::Json(serde_json::json!({})).into_response())
 }
