@@ -2,7 +2,7 @@
 //! prints.
 //!
 //! The models drive the core crate's real `apply`, `follow_parent` and policy functions;
-//! nothing here copies the transition table. Five models:
+//! nothing here copies the transition table. Six models:
 //!
 //! 1. [`ConnectionModel`] under [`Rules::Documented`]: one connection, every event.
 //! 2. [`ConnectionModel`] under [`Rules::Operational`].
@@ -14,6 +14,10 @@
 //!    while the integrator reads their pages with the webhook crate's real `Sweep` and
 //!    keeps a record per connection with the same `reconcile` and `Record::after`, webhooks
 //!    landing in between.
+//! 6. [`ActionsModel`]: the receiver's actions on Nectar's API. Credential-error episodes
+//!    keep one reconnect invitation active and leave none behind, and detected accounts
+//!    are confirmed once, with the webhook crate's real `invitation_step_of` and
+//!    `decision_step`, against Nectar's invitation store, crashes and lost answers.
 //!
 //! The lifecycle models (1 to 3) are checked by **one** breadth-first exploration
 //! ([`graph::Graph`]) that answers everything: the `always` invariants with shortest
@@ -26,7 +30,7 @@
 //! 96-bit code per state and no table of connection states ([`packed::SingleExplorer`]).
 //! The tests check the explorers
 //! against stateright's own checker, state count by state count. stateright runs the
-//! delivery and sweep models, and serves every model in its Explorer.
+//! delivery, sweep and actions models, and serves every model in its Explorer.
 //!
 //! ```
 //! use nectar_lifecycle_core::Rules;
@@ -37,6 +41,7 @@
 //! assert!(report.unreachable().is_empty());
 //! ```
 
+pub mod actions;
 pub mod connection;
 pub mod delivery;
 pub mod graph;
@@ -55,6 +60,7 @@ use nectar_lifecycle_core::{
 };
 use stateright::{Checker, Model};
 
+pub use actions::{ActionsAction, ActionsBounds, ActionsBug, ActionsModel, ActionsState};
 pub use connection::{ConnectionBug, ConnectionModel, ConnectionState};
 pub use delivery::{DeliveryAction, DeliveryBounds, DeliveryBug, DeliveryModel, DeliveryState};
 pub use graph::{Graph, Observed};
@@ -114,6 +120,18 @@ impl Observed for SweepModel {
         action: SweepAction,
         _log: &mut dyn FnMut(StepEdge),
     ) -> Option<SweepState> {
+        self.step(state, action)
+    }
+}
+
+impl Observed for ActionsModel {
+    /// The actions take no table edge of their own to report.
+    fn observe(
+        &self,
+        state: &ActionsState,
+        action: ActionsAction,
+        _log: &mut dyn FnMut(StepEdge),
+    ) -> Option<ActionsState> {
         self.step(state, action)
     }
 }
@@ -609,6 +627,22 @@ pub fn check_sweep(model: SweepModel) -> ModelReport {
     check_integration(model, model.name(), 1)
 }
 
+/// Checks model 6: the receiver's actions on Nectar's API, their invariants alone
+/// ([`Scope::Integration`]), with stateright's checker on one thread and a shortest
+/// counterexample for each property that fails.
+///
+/// ```
+/// use nectar_lifecycle_models::{ActionsBounds, ActionsModel, check_actions};
+///
+/// let bounds = ActionsBounds { episodes: 1, detections: 1, ..ActionsBounds::default() };
+/// let report = check_actions(ActionsModel { bounds, bug: None });
+/// assert!(report.passes(), "{report}");
+/// ```
+#[must_use]
+pub fn check_actions(model: ActionsModel) -> ModelReport {
+    check_integration(model, model.name(), 1)
+}
+
 /// Checks an integration model's invariants with stateright's checker on `threads`
 /// threads, a shortest counterexample for each that fails.
 fn check_integration<M>(model: M, name: String, threads: usize) -> ModelReport
@@ -764,9 +798,22 @@ pub fn check_all(
     check_all_with_sweeps(systems, delivery, &[], threads)
 }
 
-/// The models `cargo lifecycle check` runs: those of [`check_all`], then each of `sweeps`
-/// (the default is [`default_sweeps`]), their reports last, in that order whatever
-/// `threads`. With two workers they run after the system models.
+/// The actions models `cargo lifecycle check` runs by default: [`ActionsModel::default`]
+/// (the invitations: two episodes, an expiry, one ended by hand) and
+/// [`ActionsModel::decisions`] (three detections), each with two crashes and two lost
+/// answers.
+///
+/// ```
+/// let actions = nectar_lifecycle_models::default_actions();
+/// let shapes: Vec<_> = actions.iter().map(|m| (m.bounds.episodes, m.bounds.detections)).collect();
+/// assert_eq!(shapes, [(2, 0), (0, 3)]);
+/// ```
+#[must_use]
+pub fn default_actions() -> Vec<ActionsModel> {
+    vec![ActionsModel::default(), ActionsModel::decisions()]
+}
+
+/// The models of [`check_all_with_actions`] without the actions models.
 ///
 /// ```
 /// use nectar_lifecycle_models::{
@@ -785,6 +832,34 @@ pub fn check_all_with_sweeps(
     systems: &[SystemModel],
     delivery: DeliveryModel,
     sweeps: &[SweepModel],
+    threads: Threads,
+) -> Vec<ModelReport> {
+    check_all_with_actions(systems, delivery, sweeps, &[], threads)
+}
+
+/// The models `cargo lifecycle check` runs: those of [`check_all`], then each of `sweeps`
+/// (the default is [`default_sweeps`]), then each of `actions` (the default is
+/// [`default_actions`]), their reports last, in that order whatever `threads`. With two
+/// workers they run after the system models.
+///
+/// ```
+/// use nectar_lifecycle_models::{
+///     ActionsModel, DeliveryModel, SystemModel, Threads, check_all_with_actions,
+/// };
+///
+/// let systems = [SystemModel { accounts: 1, ..SystemModel::default() }];
+/// let actions = [ActionsModel::decisions()];
+/// let reports = check_all_with_actions(&systems, DeliveryModel::default(), &[], &actions, Threads::Two);
+/// assert_eq!(reports.len(), 5);
+/// assert!(reports[4].name.starts_with("actions, decisions"));
+/// assert!(reports.iter().all(|r| r.passes()));
+/// ```
+#[must_use]
+pub fn check_all_with_actions(
+    systems: &[SystemModel],
+    delivery: DeliveryModel,
+    sweeps: &[SweepModel],
+    actions: &[ActionsModel],
     threads: Threads,
 ) -> Vec<ModelReport> {
     let mut jobs: Vec<Job<'_>> = Vec::new();
@@ -821,8 +896,15 @@ pub fn check_all_with_sweeps(
             run: Box::new(move || check_integration(sweep, sweep.name(), stateright_threads)),
         });
     }
+    for &model in actions {
+        jobs.push(Job {
+            name: model.name(),
+            scope: Scope::Integration,
+            run: Box::new(move || check_integration(model, model.name(), stateright_threads)),
+        });
+    }
     // The delivery model, then the system models by decreasing size (more connections,
-    // then more accounts), then the sweep model, then the rest.
+    // then more accounts), then the sweep models, then the rest (the actions models).
     let mut by_size: Vec<usize> = (0..systems.len()).collect();
     by_size.sort_by_key(|&i| {
         systems

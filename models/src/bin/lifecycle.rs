@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! cargo lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
-//! cargo lifecycle explore [--model documented|operational|system|delivery|sweep] [--addr 127.0.0.1:3000]
+//! cargo lifecycle explore [--model documented|operational|system|delivery|sweep|actions|decisions] [--addr 127.0.0.1:3000]
 //! cargo lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]
 //! ```
 //!
 //! `check` without `--connections`/`--accounts` runs the default system models (1 x 3 and
-//! 2 x 1); with either, the one system model they name; the delivery model and the two
-//! sweep models run either way. `--threads 2`, the default, shares the models between two workers, the
+//! 2 x 1); with either, the one system model they name; the delivery model, the two
+//! sweep models and the two actions models (invitations, decisions) run either way.
+//! `--threads 2`, the default, shares the models between two workers, the
 //! delivery model first on one and the largest system model first on the other (measured
 //! the fastest on the 2-core machine, see the README);
 //! with `--stateright-threads` it instead runs everything in turn and gives stateright two
@@ -22,15 +23,15 @@ use std::time::Instant;
 
 use nectar_lifecycle_core::Rules;
 use nectar_lifecycle_models::{
-    ConnectionModel, DeliveryModel, MAX_ACCOUNTS, MAX_CONNECTIONS, SweepModel, Symmetry,
-    SystemModel, Threads, check_all_with_sweeps, check_system_reporting, default_sweeps,
-    default_systems, findings,
+    ActionsModel, ConnectionModel, DeliveryModel, MAX_ACCOUNTS, MAX_CONNECTIONS, SweepModel,
+    Symmetry, SystemModel, Threads, check_all_with_actions, check_system_reporting,
+    default_actions, default_sweeps, default_systems, findings,
 };
 use stateright::{Checker, Model};
 
 const USAGE: &str = "usage:
   lifecycle check [--connections C] [--accounts K] [--no-symmetry] [--threads 1|2 [--stateright-threads]]
-  lifecycle explore [--model documented|operational|system|delivery|sweep] [--addr HOST:PORT]
+  lifecycle explore [--model documented|operational|system|delivery|sweep|actions|decisions] [--addr HOST:PORT]
   lifecycle scale [--connections C] [--accounts K] [--no-symmetry] [--no-header] [--stateright [--checker-threads N]]";
 
 /// Flags as `--name value` pairs (and bare `--name` switches).
@@ -125,10 +126,11 @@ fn check(args: &Args) -> Result<bool, String> {
         (n, _) => return Err(format!("--threads expects 1 or 2, got {n}")),
     };
     let start = Instant::now();
-    let reports = check_all_with_sweeps(
+    let reports = check_all_with_actions(
         &systems,
         DeliveryModel::default(),
         &default_sweeps(),
+        &default_actions(),
         threads,
     );
     for r in &reports {
@@ -175,9 +177,16 @@ fn explore(args: &Args) -> Result<bool, String> {
         "sweep" => {
             SweepModel::default().checker().threads(1).serve(addr);
         }
+        "actions" => {
+            ActionsModel::default().checker().threads(1).serve(addr);
+        }
+        "decisions" => {
+            ActionsModel::decisions().checker().threads(1).serve(addr);
+        }
         other => {
             return Err(format!(
-                "unknown model {other:?}: documented, operational, system, delivery or sweep"
+                "unknown model {other:?}: documented, operational, system, delivery, sweep, \
+                 actions or decisions"
             ));
         }
     }

@@ -1,6 +1,7 @@
 //! The models: their verdicts and state counts, every property shown able to fail by a
 //! broken variant, and the Explorer.
 
+mod actions;
 mod broken_variants;
 mod delivery;
 mod explorer;
