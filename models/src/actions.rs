@@ -28,8 +28,9 @@
 //!   `UNSET` and records its intent ([`DetectionRow`], not sent). The worker runs the real
 //!   [`decision_step`]: [`DecisionStep::Look`] reads the details;
 //!   [`DecisionStep::Confirm`] first records `sent` durably, then confirms (Nectar enables
-//!   every account awaiting its decision; the answer may be lost after Nectar acted; either
-//!   way the worker forgets its read); [`DecisionStep::Done`] records the outcome.
+//!   every account awaiting its decision): its answer is recorded as
+//!   [`DecisionOutcome::Confirmed`], as the receiver does, or is lost after Nectar acted and
+//!   the worker forgets its read; [`DecisionStep::Done`] records the outcome.
 //! * **Faults**: the worker crashes at any point it holds something volatile (between a
 //!   call and its recording included), up to [`ActionsBounds::crashes`] times, and loses
 //!   up to [`ActionsBounds::losses`] answers. **Time**: the clock has two values; a tick
@@ -457,9 +458,10 @@ pub enum ActionsAction {
     Read,
     /// The worker records that the confirm is sent (before sending it).
     RecordSent,
-    /// The worker confirms; Nectar enables every awaiting account.
+    /// The worker confirms; Nectar enables every awaiting account. The worker records the
+    /// answer as [`DecisionOutcome::Confirmed`].
     Confirm {
-        /// The answer is lost.
+        /// The answer is lost: nothing is recorded, the worker forgets its read.
         lost: bool,
     },
     /// The worker records the detection's outcome.
@@ -751,7 +753,10 @@ impl ActionsModel {
                         next.worker.details = None;
                     }
                     _ => {
+                        // The answer came: confirmed, as the receiver records it.
                         Self::confirm(next);
+                        let row = next.detections.iter_mut().find(|d| d.outcome.is_none())?;
+                        row.outcome = Some(DecisionOutcome::Confirmed);
                         next.worker.details = None;
                     }
                 }

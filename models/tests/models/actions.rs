@@ -40,7 +40,7 @@ fn the_real_decisions_keep_every_property() {
             vec![AT_MOST_ONE, ONE_ACTIVE, NONE_LEFT, RECORDED],
             22_552,
         ),
-        (decisions, vec![NOT_TWICE, DECIDED], 549),
+        (decisions, vec![NOT_TWICE, DECIDED], 473),
     ] {
         let report = check_actions(model);
         assert_eq!(report.scope, Scope::Integration);
