@@ -1,6 +1,7 @@
 //! The webhook layer against a corpus of payloads built from the documented shapes
 //! (`support/fixtures/webhooks/`): one test binary, a module per topic.
 
+mod actions;
 mod allocation;
 mod bad_input;
 mod invitations;
