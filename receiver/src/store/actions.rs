@@ -417,7 +417,7 @@ impl Store {
         };
         append(&mut tx, &claim.connection_id, &locked, [entry], now).await?;
         tx.commit().await?;
-        self.entries_appended().await;
+        self.appended.notify_one();
         Ok(true)
     }
 
@@ -545,7 +545,7 @@ impl Store {
         }
         tx.commit().await?;
         if appended {
-            self.entries_appended().await;
+            self.appended.notify_one();
         }
         Ok(())
     }
@@ -665,7 +665,7 @@ impl Store {
         }
         tx.commit().await?;
         if changed == 1 {
-            self.entries_appended().await;
+            self.appended.notify_one();
         }
         Ok(())
     }

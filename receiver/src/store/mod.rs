@@ -587,8 +587,9 @@ impl Store {
         }
     }
 
-    /// Completes once an observation committed by this store (or a clone) has appended
-    /// outbox entries since the last time it completed: the pusher waits on it.
+    /// Completes once a transaction committed by this store (or a clone) has appended
+    /// outbox entries since the last time it completed (an observation, or an action's
+    /// result): the pusher waits on it.
     pub async fn entries_appended(&self) {
         self.appended.notified().await;
     }

@@ -53,7 +53,7 @@ impl ActionWorker {
         }
         loop {
             let stopping = || *shutdown.borrow();
-            if let Err(err) = self.work_due_unless(stopping).await {
+            if let Err(err) = self.work_due_unless(stopping, Timestamp::now).await {
                 tracing::warn!(error = %err, "actions: storage failed; trying again later");
             }
             tokio::select! {
@@ -73,21 +73,45 @@ impl ActionWorker {
     /// [`StoreError`] when a step cannot be claimed or recorded; a failed call is not an
     /// error (the step is tried again after its backoff).
     pub async fn work_due(&self) -> Result<usize, StoreError> {
-        self.work_due_unless(|| false).await
+        self.work_due_unless(|| false, Timestamp::now).await
     }
 
-    async fn work_due_unless(&self, stopping: impl Fn() -> bool) -> Result<usize, StoreError> {
+    /// [`ActionWorker::work_due`] as if the time were `now` throughout: which steps are due,
+    /// which invitations have expired. For tests that cannot wait days.
+    ///
+    /// # Errors
+    /// As [`ActionWorker::work_due`].
+    pub async fn work_due_at(&self, now: Timestamp) -> Result<usize, StoreError> {
+        self.work_due_unless(|| false, || now).await
+    }
+
+    async fn work_due_unless(
+        &self,
+        stopping: impl Fn() -> bool,
+        clock: impl Fn() -> Timestamp,
+    ) -> Result<usize, StoreError> {
         let mut ran = 0;
+        // An episode is worked on at most once per round: one whose result is due again at
+        // once (an invitation already past its expiry by this clock) waits for the next.
+        let mut worked = std::collections::HashSet::new();
+        let mut episodes = true;
         while !stopping() {
-            let now = Timestamp::now();
-            if let Some(claim) = self.store.claim_episode(now, self.actions.lease).await? {
-                ran += 1;
-                self.episode(claim).await?;
+            let now = clock();
+            if episodes
+                && let Some(claim) = self.store.claim_episode(now, self.actions.lease).await?
+            {
+                if worked.insert((claim.connection_id.clone(), claim.episode)) {
+                    ran += 1;
+                    self.episode(claim, &clock).await?;
+                } else {
+                    self.store.release_episode(&claim).await?;
+                    episodes = false;
+                }
                 continue;
             }
             if let Some(claim) = self.store.claim_decision(now, self.actions.lease).await? {
                 ran += 1;
-                self.decision(claim).await?;
+                self.decision(claim, &clock).await?;
                 continue;
             }
             break;
@@ -96,12 +120,16 @@ impl ActionWorker {
     }
 
     /// Runs one claimed episode until it records a result or a call fails.
-    async fn episode(&self, claim: EpisodeClaim) -> Result<(), StoreError> {
+    async fn episode(
+        &self,
+        claim: EpisodeClaim,
+        clock: &impl Fn() -> Timestamp,
+    ) -> Result<(), StoreError> {
         let mut claim = claim;
-        match self.episode_steps(&mut claim).await? {
+        match self.episode_steps(&mut claim, clock).await? {
             None => Ok(()),
             Some(Stop::Failed(error)) => {
-                let now = Timestamp::now();
+                let now = clock();
                 let failures = u32::try_from(claim.failures.saturating_add(1)).unwrap_or(u32::MAX);
                 let due = later(now, self.actions.backoff(failures));
                 tracing::warn!(
@@ -115,12 +143,16 @@ impl ActionWorker {
         }
     }
 
-    async fn episode_steps(&self, claim: &mut EpisodeClaim) -> Result<Option<Stop>, StoreError> {
+    async fn episode_steps(
+        &self,
+        claim: &mut EpisodeClaim,
+        clock: &impl Fn() -> Timestamp,
+    ) -> Result<Option<Stop>, StoreError> {
         let id = claim.connection_id.clone();
         let mut state = claim.state;
         let mut listed: Option<Vec<InvitationPayload>> = None;
         for _ in 0..MAX_STEPS {
-            let now = Timestamp::now();
+            let now = clock();
             let recorded = claim.invitation.as_ref().map(|i| Recorded {
                 id: &i.id,
                 expires_at: i.expires_at,
@@ -145,7 +177,7 @@ impl ActionWorker {
                     match self.client.create_invitation(target, &request).await {
                         Ok(invitation) => {
                             self.store
-                                .record_invitation(claim, &invitation, Timestamp::now())
+                                .record_invitation(claim, &invitation, clock())
                                 .await?;
                             tracing::info!(
                                 connection = id,
@@ -235,14 +267,18 @@ impl ActionWorker {
     }
 
     /// Runs one claimed detection until it records its outcome or a call fails.
-    async fn decision(&self, claim: DecisionClaim) -> Result<(), StoreError> {
+    async fn decision(
+        &self,
+        claim: DecisionClaim,
+        clock: &impl Fn() -> Timestamp,
+    ) -> Result<(), StoreError> {
         let mut claim = claim;
-        let error = match self.decision_steps(&mut claim).await? {
+        let error = match self.decision_steps(&mut claim, clock).await? {
             None => return Ok(()),
             Some(Stop::Failed(error)) => error,
         };
         let failures = u32::try_from(claim.failures.saturating_add(1)).unwrap_or(u32::MAX);
-        let due = later(Timestamp::now(), self.actions.backoff(failures));
+        let due = later(clock(), self.actions.backoff(failures));
         tracing::warn!(
             connection = claim.connection_id,
             error,
@@ -251,7 +287,11 @@ impl ActionWorker {
         self.store.decision_failed(&claim, &error, due).await
     }
 
-    async fn decision_steps(&self, claim: &mut DecisionClaim) -> Result<Option<Stop>, StoreError> {
+    async fn decision_steps(
+        &self,
+        claim: &mut DecisionClaim,
+        clock: &impl Fn() -> Timestamp,
+    ) -> Result<Option<Stop>, StoreError> {
         let id = claim.connection_id.clone();
         let mut details = None;
         for _ in 0..MAX_STEPS {
@@ -271,7 +311,8 @@ impl ActionWorker {
                         .await
                     {
                         Ok(()) => {
-                            self.done(claim, DecisionOutcome::Confirmed).await?;
+                            self.done(claim, DecisionOutcome::Confirmed, clock())
+                                .await?;
                             return Ok(None);
                         }
                         Err(FetchError::Uncertain { .. }) => details = None,
@@ -279,7 +320,7 @@ impl ActionWorker {
                     }
                 }
                 DecisionStep::Done(outcome) => {
-                    self.done(claim, outcome).await?;
+                    self.done(claim, outcome, clock()).await?;
                     return Ok(None);
                 }
             }
@@ -293,10 +334,9 @@ impl ActionWorker {
         &self,
         claim: &DecisionClaim,
         outcome: DecisionOutcome,
+        now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.store
-            .decision_done(claim, outcome, Timestamp::now())
-            .await?;
+        self.store.decision_done(claim, outcome, now).await?;
         tracing::info!(connection = claim.connection_id, %outcome, "actions: accounts decided");
         Ok(())
     }

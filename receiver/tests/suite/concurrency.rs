@@ -92,7 +92,10 @@ async fn concurrent_redeliveries_of_a_new_connection_notify_once(h: &Harness) {
         .iter()
         .map(|e| (e.sequence, e.notification))
         .collect();
-    assert_eq!(notified, [(1, EntryKind::from(Notification::EnteredCredentialError))]);
+    assert_eq!(
+        notified,
+        [(1, EntryKind::from(Notification::EnteredCredentialError))]
+    );
     let record = h.record("conn-1").await.expect("stored");
     assert_eq!(record.connection, broken);
     let mut remembered = record.recent_event_ids;

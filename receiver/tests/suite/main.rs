@@ -39,6 +39,7 @@ macro_rules! on_both_engines {
     )*};
 }
 
+mod actions;
 mod app;
 mod auth;
 mod concurrency;

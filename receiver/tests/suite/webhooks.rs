@@ -265,7 +265,10 @@ async fn redelivery_and_the_updated_validated_pair_give_one_notification(h: &Har
         .iter()
         .map(|e| (e.notification, e.sequence))
         .collect();
-    assert_eq!(notified, [(EntryKind::from(Notification::EnteredCredentialError), 1)]);
+    assert_eq!(
+        notified,
+        [(EntryKind::from(Notification::EnteredCredentialError), 1)]
+    );
     let record = h.record("conn-1").await.expect("stored");
     assert_eq!(record.recent_event_ids, ["msg_0", "msg_v", "msg_u"]);
 }
