@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 19] = [
+pub const VARIABLES: [(&str, &str); 21] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -94,6 +94,14 @@ pub const VARIABLES: [(&str, &str); 19] = [
     (
         "NECTAR_CONFIRM_ACCOUNTS",
         "on: confirm the accounts Nectar detects, once per detection (default off)",
+    ),
+    (
+        "NECTAR_ACTION_LEASE",
+        "how long an instance keeps a claimed action step from the others, like 60s; longer than any call to Nectar's API (default 60s)",
+    ),
+    (
+        "NECTAR_ACTION_RETRY",
+        "the delay before a failed action step is tried again, doubled per failure up to 5 min, like 5s (default 5s)",
     ),
 ];
 
@@ -277,6 +285,12 @@ impl Config {
         }
         if let Some(hold) = get("NECTAR_INVITATION_HOLD") {
             config.actions.hold = parse_wait("NECTAR_INVITATION_HOLD", &hold)?;
+        }
+        if let Some(lease) = get("NECTAR_ACTION_LEASE") {
+            config.actions.lease = parse_duration("NECTAR_ACTION_LEASE", &lease)?;
+        }
+        if let Some(retry) = get("NECTAR_ACTION_RETRY") {
+            config.actions.retry = parse_duration("NECTAR_ACTION_RETRY", &retry)?;
         }
         if let Some(limit) = get("NECTAR_MAX_REQUESTS_IN_FLIGHT") {
             config.etiquette.max_in_flight = limit
@@ -746,14 +760,14 @@ pub struct Actions {
     pub hold: Duration,
     /// Confirm the accounts Nectar detects, once per detection (`NECTAR_CONFIRM_ACCOUNTS=on`).
     pub confirm_accounts: bool,
-    /// How long a worker keeps a claimed step from other instances: 60 s, much longer than
-    /// one call to Nectar's API (so a create in flight is recorded before another worker can
-    /// look).
+    /// How long a worker keeps a claimed step from other instances (`NECTAR_ACTION_LEASE`):
+    /// 60 s. Keep it longer than one call to Nectar's API with its retries, so that a create
+    /// in flight is recorded before another instance can look.
     pub lease: Duration,
     /// How often an instance looks for due steps: 1 s (sooner when a change records one).
     pub check_every: Duration,
-    /// The delay before a failed step is tried again, doubled per failure, at most
-    /// [`max_retry`](Self::max_retry): 5 s.
+    /// The delay before a failed step is tried again (`NECTAR_ACTION_RETRY`), doubled per
+    /// failure, at most [`max_retry`](Self::max_retry): 5 s.
     pub retry: Duration,
     /// The longest delay between attempts of a failing step: 5 min.
     pub max_retry: Duration,

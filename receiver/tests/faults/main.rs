@@ -11,6 +11,10 @@
 //! * `push_kill`: the binary pushing the outbox to a double of the integrator's app, killed
 //!   with SIGKILL mid-push and restarted: every entry taken at least once, in order per
 //!   connection, each `webhook-id` always with the same entry.
+//! * `action_kill`: the binary with reconnect invitations and account confirmation on,
+//!   killed with SIGKILL at random moments of 100 credential-error episodes while the double
+//!   of Nectar's API loses answers to writes it did: one active invitation per open episode,
+//!   none after a closed one, no account confirmed twice.
 //! * `outage`: the PostgreSQL server stopped for a while (`scripts/postgres.sh pause`, then
 //!   `resume`): the receivers answer 503 promptly, recover by themselves, and Svix's retries
 //!   leave the end state exact.
@@ -22,6 +26,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod action_kill;
 mod outage;
 mod push_kill;
 mod sigkill;

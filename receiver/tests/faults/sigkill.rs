@@ -94,7 +94,12 @@ impl Receiver {
         Self { process, addr }
     }
 
-    fn webhook_url(&self) -> String {
+    /// Where it listens.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub(crate) fn webhook_url(&self) -> String {
         format!("http://{}{WEBHOOK_PATH}", self.addr)
     }
 

@@ -227,6 +227,31 @@ struct Shared {
     shutdown: Notify,
     counters: Counters,
     writes: Mutex<Writes>,
+    pauses: Mutex<Vec<(Step, Pause)>>,
+}
+
+/// A request of the actions' protocol the double can pause at ([`NectarApi::pause_after`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `GET /invitation/company/{companyId}`, after the list is read.
+    List,
+    /// `POST /invitation/connection/{connectionId}`, after the invitation is created.
+    Create,
+    /// `POST /invitation/{invitationId}/revoke`, after it is revoked.
+    Revoke,
+    /// `PATCH /connection/{connectionId}/status`, after the accounts are decided.
+    Decide,
+}
+
+/// A pause armed by [`NectarApi::pause_after`]: `reached` is notified once the request was
+/// done and its answer is held; the answer goes once `release` is notified (or after
+/// [`MAX_DELAY`]).
+#[derive(Clone, Debug, Default)]
+pub struct Pause {
+    /// Notified when a request reaches the pause.
+    pub reached: Arc<Notify>,
+    /// Notify to let its answer go.
+    pub release: Arc<Notify>,
 }
 
 /// Nectar's invitation store and the account decisions it was sent.
@@ -375,6 +400,7 @@ impl NectarApi {
             shutdown: Notify::new(),
             counters: Counters::default(),
             writes: Mutex::new(Writes::new()),
+            pauses: Mutex::new(Vec::new()),
         });
         let api = Self { addr, shared };
         let app = api.router();
@@ -531,6 +557,14 @@ impl NectarApi {
         let mut writes = lock(&self.shared.writes);
         writes.lost_draws = fastrand::Rng::with_seed(lost.seed);
         writes.lost = lost;
+    }
+
+    /// Arms a pause of the next `step`: the request is done, then its answer is held until
+    /// the returned pause is released, so a test can kill the client at that point.
+    pub fn pause_after(&self, step: Step) -> Pause {
+        let pause = Pause::default();
+        lock(&self.shared.pauses).push((step, pause.clone()));
+        pause
     }
 
     /// `http://127.0.0.1:PORT`, the base URL to configure (without `/v2.2`: the routes are
@@ -890,8 +924,23 @@ async fn details(
     }
 }
 
-/// The answer of a write that was done: 503 if its answer is lost (counted), else `answer`.
-fn written(shared: &Shared, answer: Response) -> Response {
+/// Holds the answer of a `step` that was done while a pause of it is armed.
+async fn paused(shared: &Shared, step: Step) {
+    let pause = {
+        let mut pauses = lock(&shared.pauses);
+        let index = pauses.iter().position(|(armed, _)| *armed == step);
+        index.map(|index| pauses.remove(index).1)
+    };
+    if let Some(pause) = pause {
+        pause.reached.notify_one();
+        let _released_or_waited = tokio::time::timeout(MAX_DELAY, pause.release.notified()).await;
+    }
+}
+
+/// The answer of a write `step` that was done (held while a pause is armed): 503 if its
+/// answer is lost (counted), else `answer`.
+async fn written(shared: &Shared, step: Step, answer: Response) -> Response {
+    paused(shared, step).await;
     if lock(&shared.writes).answer_lost() {
         bump(&shared.counters.answers_lost);
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -953,8 +1002,10 @@ async fn create_invitation(
     bump(&shared.counters.invitations_created);
     written(
         &shared,
+        Step::Create,
         (StatusCode::CREATED, axum::Json(invitation)).into_response(),
     )
+    .await
 }
 
 /// `POST /invitation/{invitationId}/revoke`: an active invitation is revoked, any other is
@@ -985,7 +1036,12 @@ async fn revoke_invitation(
             } else {
                 &shared.counters.revokes_of_inactive
             });
-            written(&shared, axum::Json(invitation).into_response())
+            written(
+                &shared,
+                Step::Revoke,
+                axum::Json(invitation).into_response(),
+            )
+            .await
         }
         None => {
             bump(&shared.counters.not_found);
@@ -1014,6 +1070,7 @@ async fn company_invitations(
         .filter(|i| i.company_id.as_deref() == Some(company_id.as_str()))
         .cloned()
         .collect();
+    paused(&shared, Step::List).await;
     axum::Json(serde_json::json!({ "invitations": invitations })).into_response()
 }
 
@@ -1074,5 +1131,10 @@ async fn decide(
         }
         writes.decisions.push((connection_id, decision.confirm));
     }
-    written(&shared, axum::Json(serde_json::json!({})).into_response())
+    written(
+        &shared,
+        Step::Decide,
+        axum::Json(serde_json::json!({})).into_response(),
+    )
+    .await
 }
