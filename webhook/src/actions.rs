@@ -290,7 +290,9 @@ pub enum DecisionOutcome {
 }
 
 /// Whether `account` awaits its tracking decision: `DETECTED`, tracking `UNSET` or not
-/// reported.
+/// reported. A tracking value this crate does not know is not taken for "awaiting": a
+/// confirm is not sent on a guess (and would be sent again at every look if the confirm did
+/// not change that value).
 ///
 /// ```
 /// use nectar_lifecycle_core::{AccountStatus, TrackingStatus};
@@ -304,12 +306,12 @@ pub enum DecisionOutcome {
 /// ```
 #[must_use]
 pub fn awaits_decision(account: &AccountPayload) -> bool {
-    account.status.as_ref().and_then(Reported::known) == Some(AccountStatus::Detected)
-        && account
-            .tracking_status
-            .as_ref()
-            .and_then(Reported::known)
-            .is_none_or(|t| t == TrackingStatus::Unset)
+    let undecided = match &account.tracking_status {
+        None => true,
+        Some(Reported::Known(tracking)) => *tracking == TrackingStatus::Unset,
+        Some(Reported::Unknown(_)) => false,
+    };
+    account.status.as_ref().and_then(Reported::known) == Some(AccountStatus::Detected) && undecided
 }
 
 /// The next step of confirming a detection, given the connection's details as just read

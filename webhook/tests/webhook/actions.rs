@@ -465,17 +465,18 @@ fn nothing_awaiting_ends_the_detection_confirmed_if_sent_else_decided_elsewhere(
     }
 }
 
-/// As the function reads it today: a tracking value this crate does not know counts as no
-/// decision, like `UNSET` and a missing one (`Reported::known` is `None` for it). Should
-/// Nectar add a tracking value that a confirm does not change, every read would answer
-/// `Confirm` again.
+/// A tracking value this crate does not know is not taken for "awaiting": no confirm on a
+/// guess, and none again at every look should a confirm not change that value.
 #[test]
-fn an_unknown_tracking_value_reads_as_awaiting() {
+fn an_unknown_tracking_value_is_not_confirmed_on_a_guess() {
     let read = details(vec![account(
         Some(Reported::Known(AccountStatus::Detected)),
         Some(Reported::Unknown("PENDING_REVIEW".to_owned())),
     )]);
-    assert_eq!(decision_step(Some(&read), true), DecisionStep::Confirm);
+    assert_eq!(
+        decision_step(Some(&read), false),
+        DecisionStep::Done(DecisionOutcome::DecidedElsewhere)
+    );
 }
 
 // --- Any list ---------------------------------------------------------------------------
