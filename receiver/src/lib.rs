@@ -190,6 +190,13 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         ),
         (false, _) => {}
     }
+    if config.actions.any() && config.actions.lease <= config.timeouts.api_request {
+        tracing::warn!(
+            lease = ?config.actions.lease,
+            api_request = ?config.timeouts.api_request,
+            "NECTAR_ACTION_LEASE is not longer than a call to Nectar's API: another instance could take over a step whose call is still in flight"
+        );
+    }
     if config.api.key.is_none() {
         tracing::warn!("NECTAR_API_KEY is not set: nothing will be polled or swept until it is");
     }
