@@ -26,6 +26,14 @@ const COMPANY: &str = "co";
 const EPISODES: usize = 100;
 const DETECTIONS: usize = 20;
 
+/// Both actions on, with a lease and a backoff short enough for a test.
+const ACTIONS_ON: [(&str, &str); 4] = [
+    ("NECTAR_RECONNECT_INVITATIONS", "on"),
+    ("NECTAR_CONFIRM_ACCOUNTS", "on"),
+    ("NECTAR_ACTION_LEASE", "2s"),
+    ("NECTAR_ACTION_RETRY", "200ms"),
+];
+
 fn of_company(id: &str, status: S, minute: i64, detected: bool) -> ConnectionPayload {
     let accounts = if detected {
         vec![AccountPayload {
@@ -112,15 +120,12 @@ async fn killed_while_acting(engine: Engine) {
         write_answers_lost_per_mille: 200,
         seed: seed(),
     });
-    let env = [
+    let sweeps = [
         ("NECTAR_COMPANY_IDS", COMPANY),
         ("NECTAR_SWEEP_INTERVAL", "2s"),
         ("NECTAR_SWEEP_LEASE", "2s"),
-        ("NECTAR_RECONNECT_INVITATIONS", "on"),
-        ("NECTAR_CONFIRM_ACCOUNTS", "on"),
-        ("NECTAR_ACTION_LEASE", "2s"),
-        ("NECTAR_ACTION_RETRY", "200ms"),
     ];
+    let env = [&sweeps[..], &ACTIONS_ON[..]].concat();
     let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let http = client();
     let mut receiver = Receiver::start_with(db.url(), api.addr, any_port, &env).await;
@@ -347,12 +352,7 @@ async fn each_crash_point(engine: Engine) {
         return;
     };
     let api = NectarApi::start().await;
-    let env = [
-        ("NECTAR_RECONNECT_INVITATIONS", "on"),
-        ("NECTAR_CONFIRM_ACCOUNTS", "on"),
-        ("NECTAR_ACTION_LEASE", "2s"),
-        ("NECTAR_ACTION_RETRY", "200ms"),
-    ];
+    let env = ACTIONS_ON;
     let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
     let http = client();
     let mut receiver = Receiver::start_with(db.url(), api.addr, any_port, &env).await;

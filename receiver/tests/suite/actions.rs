@@ -269,13 +269,15 @@ async fn an_expired_link_is_replaced_and_a_used_one_is_not(h: &Harness) {
     api.stop();
 }
 
-/// Nectar's API is down through a whole episode: when it ends, the held entry is appended
-/// without a link, before the recovery; once the API answers, the episode is closed with
-/// nothing to revoke.
-async fn an_episode_that_ends_before_its_link_is_told_without_one(h: &Harness) {
+/// Nectar's API answers 503 to everything while `c-1` enters a credential error, and the
+/// worker has tried once; the double, the worker, and the broken connection.
+async fn broken_while_nectar_is_down(
+    h: &Harness,
+    configure: fn(&mut Config),
+) -> (NectarApi, ActionWorker, ConnectionPayload) {
     let connected = of_company("c-1", S::Connected, 0);
     let broken = of_company("c-1", S::PasswordIncorrect, 1);
-    let (api, worker) = nectar_and_worker(h, invitations_on, &[&broken]).await;
+    let (api, worker) = nectar_and_worker(h, configure, &[&broken]).await;
     api.set_faults(Faults {
         unavailable_per_mille: 1000,
         ..Faults::default()
@@ -283,6 +285,14 @@ async fn an_episode_that_ends_before_its_link_is_told_without_one(h: &Harness) {
     change(h, "msg_1", None, &connected).await;
     change(h, "msg_2", Some(&connected), &broken).await;
     worker.work_due().await.expect("the worker runs");
+    (api, worker, broken)
+}
+
+/// Nectar's API is down through a whole episode: when it ends, the held entry is appended
+/// without a link, before the recovery; once the API answers, the episode is closed with
+/// nothing to revoke.
+async fn an_episode_that_ends_before_its_link_is_told_without_one(h: &Harness) {
+    let (api, worker, broken) = broken_while_nectar_is_down(h, invitations_on).await;
     let shown = episode(h, "c-1").await;
     assert_eq!(
         (shown["state"].as_str(), shown["failures"].as_i64()),
@@ -317,16 +327,7 @@ async fn an_episode_that_ends_before_its_link_is_told_without_one(h: &Harness) {
 /// With `NECTAR_INVITATION_HOLD=0`, a failed first attempt appends the entry without a link;
 /// the link follows in a reconnect_invitation entry once the API answers.
 async fn the_entry_waits_for_its_link_no_longer_than_the_hold(h: &Harness) {
-    let connected = of_company("c-1", S::Connected, 0);
-    let broken = of_company("c-1", S::PasswordIncorrect, 1);
-    let (api, worker) = nectar_and_worker(h, short_hold, &[&broken]).await;
-    api.set_faults(Faults {
-        unavailable_per_mille: 1000,
-        ..Faults::default()
-    });
-    change(h, "msg_1", None, &connected).await;
-    change(h, "msg_2", Some(&connected), &broken).await;
-    worker.work_due().await.expect("the worker runs");
+    let (api, worker, _) = broken_while_nectar_is_down(h, short_hold).await;
     assert_eq!(
         kinds(&h.notifications("c-1").await),
         [(Notification::EnteredCredentialError.into(), None)]
