@@ -59,6 +59,10 @@ pub use store::{
     PendingPoll, PollJob, PushJob, PushStatus, RecordView, RecordedInvitation, Store, StoreError,
     StoreOptions, SweepClaim, SweepState,
 };
+pub use store::{
+    MAX_WORKLIST_LIMIT, Needs, SinceSource, WorkCounts, WorkItem, Worklist, WorklistError,
+    WorklistQuery,
+};
 pub use workers::act::ActionWorker;
 pub use workers::poll::{Poller, PollerWake};
 pub use workers::push::Pusher;

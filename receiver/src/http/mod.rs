@@ -17,7 +17,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::store::{FeedError, Store, StoreError};
+use crate::store::{FeedError, Store, StoreError, WorklistError};
 use crate::workers::poll::PollerWake;
 
 /// The path Nectar's webhooks are posted to.
@@ -35,6 +35,8 @@ struct AppState {
 /// wakes the poller through `wake`.
 ///
 /// * `POST /webhooks/nectar`: a delivery from Nectar (through Svix).
+/// * `GET /connections?needs=&status=&cursor=&limit=`: the worklist, who must act on which
+///   connection, with counts per group and per status.
 /// * `GET /connections/{id}`: the stored record of a connection (with `notListed` when
 ///   complete sweeps have not listed it), 404 if none.
 /// * `GET /connections/{id}/notifications`: its outbox entries, in order.
@@ -87,6 +89,8 @@ enum Refusal {
     NotFound,
     #[error(transparent)]
     Query(#[from] FeedError),
+    #[error(transparent)]
+    Worklist(#[from] WorklistError),
     #[error("push is off: set NOTIFY_URL and NOTIFY_SECRET")]
     PushOff,
     #[error(transparent)]
@@ -97,7 +101,9 @@ impl Refusal {
     fn status(&self) -> StatusCode {
         match self {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unreadable | Self::Malformed(_) | Self::Query(_) => StatusCode::BAD_REQUEST,
+            Self::Unreadable | Self::Malformed(_) | Self::Query(_) | Self::Worklist(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::NoSecret | Self::Unverified(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PushOff => StatusCode::CONFLICT,
@@ -115,7 +121,7 @@ impl IntoResponse for Refusal {
                 tracing::warn!(error = %err, "storage unavailable; answering 503");
             }
             Self::Storage(err) => tracing::error!(error = %err, "storage failed"),
-            Self::NotFound | Self::Query(_) | Self::PushOff => {}
+            Self::NotFound | Self::Query(_) | Self::Worklist(_) | Self::PushOff => {}
             other => tracing::warn!(%status, error = %other, "delivery refused"),
         }
         let error = match self {

@@ -10,16 +10,17 @@ use serde::Deserialize;
 
 use super::{AppState, Refusal};
 
-/// `GET /connections/{id}`, `GET /connections/{id}/notifications`, `GET /notifications`,
+/// `GET /connections` (the worklist), `GET /connections/{id}`, `GET /connections/{id}/notifications`, `GET /notifications`,
 /// `POST /notifications/{id}/redeliver` (the caller puts them behind the token).
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/connections", get(worklist))
         .route("/connections/{id}", get(connection))
         .route("/connections/{id}/notifications", get(notifications))
         .route("/notifications", get(feed))
         .route("/notifications/{id}/redeliver", post(redeliver))
 }
-use crate::store::{FeedCursor, FeedError, MAX_FEED_LIMIT};
+use crate::store::{FeedCursor, FeedError, MAX_FEED_LIMIT, WorklistQuery};
 
 /// `GET /connections/{id}`.
 async fn connection(
@@ -91,4 +92,27 @@ async fn redeliver(
         Json(serde_json::json!({ "redelivering": id })),
     )
         .into_response())
+}
+
+/// The query of `GET /connections`, as text: its errors name the parameter.
+#[derive(Debug, Deserialize)]
+struct WorklistParams {
+    needs: Option<String>,
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /connections?needs=&status=&cursor=&limit=`: the worklist.
+async fn worklist(
+    State(state): State<AppState>,
+    Query(params): Query<WorklistParams>,
+) -> Result<Response, Refusal> {
+    let query = WorklistQuery::parse(
+        params.needs.as_deref(),
+        params.status.as_deref(),
+        params.cursor.as_deref(),
+        params.limit.as_deref(),
+    )?;
+    Ok(Json(state.store.worklist(&query).await?).into_response())
 }

@@ -11,7 +11,7 @@ use core::time::Duration;
 
 use jiff::Timestamp;
 use nectar_lifecycle::webhook::{DecisionOutcome, Episode, InvitationPayload, Notification};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::sql::{Access, Arg, Sql, Tx};
 use super::{
@@ -173,7 +173,7 @@ pub struct DecisionClaim {
 
 /// A connection's newest episode as the read API shows it (`invitation` in
 /// `GET /connections/{id}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationView {
     /// The episode's number.

@@ -12,6 +12,7 @@ mod actions;
 mod feed;
 mod push;
 mod sql;
+mod worklist;
 
 use core::time::Duration;
 use std::str::FromStr;
@@ -32,6 +33,10 @@ use sql::{Access, Arg, Pool, Sql, Tx};
 pub use actions::{DecisionClaim, EpisodeClaim, InvitationView, RecordedInvitation};
 pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, PushStatus};
 pub use push::PushJob;
+pub use worklist::{
+    MAX_WORKLIST_LIMIT, Needs, SinceSource, WorkCounts, WorkItem, Worklist, WorklistError,
+    WorklistQuery,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -46,10 +51,16 @@ const LOCK_CONNECTION: Sql = Sql::each(
 const INSERT_CONNECTION: Sql = Sql::same(
     "INSERT INTO connections (id, first_seen_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
 );
-/// The record, and the company when the observation names one.
-const STORE_RECORD: Sql = Sql::same(
+/// The record, the company when the observation names one, and the worklist's columns: the
+/// status, who must act, and since when the receiver has seen that status.
+const STORE_RECORD: Sql = Sql::each(
     "UPDATE connections SET record = $2, last_sequence = $3, updated_at = $4, \
-     company_id = COALESCE($5, company_id) WHERE id = $1",
+     company_id = COALESCE($5, company_id), status = $6, needs = $7, \
+     status_since = CASE WHEN status IS $6 THEN status_since ELSE $8 END WHERE id = $1",
+    "UPDATE connections SET record = $2, last_sequence = $3, updated_at = $4, \
+     company_id = COALESCE($5, company_id), status = $6, needs = $7, \
+     status_since = CASE WHEN status IS NOT DISTINCT FROM $6 THEN status_since ELSE $8 END \
+     WHERE id = $1",
 );
 /// A sweep listed the connection: no longer marked as not listed.
 const LISTED: Sql = Sql::same(
@@ -573,11 +584,13 @@ impl Store {
                 Pool::Postgres(pool)
             }
         };
-        Ok(Self {
+        let store = Self {
             pool,
             appended: Arc::default(),
             actions: options.actions,
-        })
+        };
+        store.fill_worklist().await?;
+        Ok(store)
     }
 
     /// After the commit of `outcome`: wakes the pusher if it appended entries.
@@ -1108,6 +1121,7 @@ async fn observe_in(
         let sequence = appended
             .last()
             .map_or(last_sequence, |entry| entry.sequence);
+        let status = record.connection.status.as_str();
         tx.execute(
             STORE_RECORD,
             &[
@@ -1116,6 +1130,9 @@ async fn observe_in(
                 Arg::Int(sequence),
                 Arg::Text(&created_at),
                 Arg::MaybeText(company_id),
+                Arg::Text(status),
+                Arg::MaybeText(worklist::needs_of(status).map(<&str>::from)),
+                Arg::Int(millis(now)),
             ],
         )
         .await?;
@@ -1319,7 +1336,7 @@ fn read_record(connection: &str, json: &str) -> Result<Record, StoreError> {
 }
 
 /// An outbox row as stored.
-type OutboxRow = (
+pub(super) type OutboxRow = (
     String,
     i64,
     String,

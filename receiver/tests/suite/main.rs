@@ -51,3 +51,4 @@ mod push;
 mod storage;
 mod sweeps;
 mod webhooks;
+mod worklist;

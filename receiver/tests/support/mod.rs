@@ -241,6 +241,32 @@ pub enum Held {
 }
 
 impl TestDb {
+    /// Runs `statement` on the database, outside the store (to set up what the store would
+    /// not write itself, such as rows of an older schema).
+    pub async fn execute(&self, statement: &str) {
+        let statement = AssertSqlSafe(statement.to_owned());
+        match self {
+            Self::Sqlite { url, .. } => {
+                let mut conn = sqlx::SqliteConnection::connect(url.expose())
+                    .await
+                    .expect("the test database opens");
+                sqlx::query(statement)
+                    .execute(&mut conn)
+                    .await
+                    .expect("the statement runs");
+            }
+            Self::Postgres { url, .. } => {
+                let mut conn = PgConnection::connect(url.expose())
+                    .await
+                    .expect("the test database opens");
+                sqlx::query(statement)
+                    .execute(&mut conn)
+                    .await
+                    .expect("the statement runs");
+            }
+        }
+    }
+
     /// Holds the record of connection `id` (which must be stored) until released.
     pub async fn hold(&self, id: &str) -> Held {
         match self {
