@@ -1,6 +1,6 @@
-//! The allowed transitions drawn for people: state diagrams (Mermaid `stateDiagram-v2` and
-//! Graphviz DOT) and Markdown tables, generated from the transition table the machines run
-//! on, so they cannot drift from it.
+//! The allowed transitions drawn for people: state diagrams (Mermaid `stateDiagram-v2`,
+//! Graphviz DOT and a self-contained SVG) and Markdown tables, generated from the transition
+//! table the machines run on, so they cannot drift from it.
 //!
 //! # Diagrams
 //!
@@ -31,6 +31,11 @@
 //!   pseudo-state, since they all behave the same; a note tells where the lifting event
 //!   also moves what it uncovers.
 //!
+//! [`Format::Svg`] is laid out here, in pure Rust, for a page that shows a diagram inline
+//! with no Graphviz and no script: stable ids and classes on every status and edge, and
+//! [`Diagram::svg_highlighted`] marks a connection's current status and the transitions it
+//! took. See [`Format::Svg`] for the layout, the ids and the classes.
+//!
 //! # Tables
 //!
 //! [`connection_table`] and [`account_table`] are the exhaustive reference: a Markdown table
@@ -60,6 +65,8 @@
 
 use core::fmt::{self, Write as _};
 
+mod svg;
+
 use crate::closed_enum;
 use crate::policy::{Collection, Scheduled};
 use crate::remediation::remediation;
@@ -76,6 +83,7 @@ closed_enum! {
     /// ```
     /// use nectar_lifecycle_core::render::Format;
     /// assert_eq!("dot".parse::<Format>(), Ok(Format::Dot));
+    /// assert_eq!("svg".parse::<Format>(), Ok(Format::Svg));
     /// assert_eq!(Format::Mermaid.extension(), "mmd");
     /// ```
     #[derive(strum::Display, strum::EnumString)]
@@ -85,6 +93,8 @@ closed_enum! {
         Mermaid,
         /// Graphviz DOT.
         Dot,
+        #[doc = include_str!("render/svg.md")]
+        Svg,
     }
 }
 
@@ -95,25 +105,28 @@ impl Format {
         match self {
             Self::Mermaid => "mmd",
             Self::Dot => "dot",
+            Self::Svg => "svg",
         }
     }
 
     /// `text` as one comment line of the format, newline included; each line break in
-    /// `text` starts another comment line.
+    /// `text` starts another comment line. In SVG (XML), where a comment cannot hold `--`,
+    /// a space separates consecutive hyphens.
     ///
     /// ```
     /// use nectar_lifecycle_core::render::Format;
     /// assert_eq!(Format::Mermaid.comment("generated"), "%% generated\n");
     /// assert_eq!(Format::Dot.comment("a\nb"), "// a\n// b\n");
+    /// assert_eq!(Format::Svg.comment("a -- b"), "<!-- a - - b -->\n");
     /// ```
     #[must_use]
     pub fn comment(self, text: &str) -> String {
-        let prefix = match self {
-            Self::Mermaid => "%%",
-            Self::Dot => "//",
-        };
         text.lines()
-            .map(|line| format!("{prefix} {line}\n"))
+            .map(|line| match self {
+                Self::Mermaid => format!("%% {line}\n"),
+                Self::Dot => format!("// {line}\n"),
+                Self::Svg => format!("<!-- {} -->\n", svg::comment_safe(line)),
+            })
             .collect()
     }
 }
@@ -128,6 +141,7 @@ closed_enum! {
     /// for &diagram in Diagram::ALL {
     ///     assert!(diagram.render(Format::Mermaid).starts_with("stateDiagram-v2\n"));
     ///     assert!(diagram.render(Format::Dot).starts_with("digraph "));
+    ///     assert!(diagram.render(Format::Svg).starts_with("<svg "));
     /// }
     /// assert_eq!(Diagram::AccountOverlays.name(), "account-overlays");
     /// ```
@@ -176,42 +190,119 @@ impl Diagram {
     /// The diagram in `format`.
     #[must_use]
     pub fn render(self, format: Format) -> String {
-        match self {
-            Self::ConnectionDocumented => {
-                let graph = self.connection(Rules::Documented);
-                match format {
-                    // The published diagram's own shape: no groups, no pseudo-states.
-                    Format::Mermaid => graph.flat_mermaid(),
-                    Format::Dot => graph.dot(),
-                }
+        let picture = self.picture();
+        match (&picture, format) {
+            // The published diagram's own shape: no groups, no pseudo-states.
+            (Picture::Lifecycle(graph), Format::Mermaid) if self == Self::ConnectionDocumented => {
+                graph.flat_mermaid()
             }
-            Self::ConnectionOperational => self.connection(Rules::Operational).render(format),
-            Self::AccountLifecycle => lifecycle(
+            (Picture::Lifecycle(graph), Format::Mermaid) => graph.mermaid(),
+            (Picture::Lifecycle(graph), Format::Dot) => graph.dot(),
+            (Picture::Layers(layers), Format::Mermaid) => layers.mermaid(),
+            (Picture::Layers(layers), Format::Dot) => layers.dot(),
+            (_, Format::Svg) => svg::render(&picture, self, &svg::Marks::default()).text,
+        }
+    }
+
+    /// The diagram as SVG ([`Format::Svg`]) with `current` marked as the current status and
+    /// each edge of `taken` as a transition taken, for a page that shows where a connection
+    /// (or an account) is and how it got there, with no script.
+    ///
+    /// Marking adds a class and changes nothing else, byte for byte:
+    ///
+    /// * `current` adds the class `current` to the node `status-<current>`; where the
+    ///   diagram has no node of its own for the status (the overlay diagrams draw the
+    ///   statuses below every layer as one pseudo-state), to the pseudo-state that stands
+    ///   for it;
+    /// * each `(from, to)` of `taken` adds the class `taken` to every edge that stands for
+    ///   it: the edge `edge-<from>-<to>`, or the edge drawn once from a pseudo-state for
+    ///   each status it names (its `data-pairs` list `from-to`), or an overlay's edge out
+    ///   of or back into its layer. A pair the diagram does not draw marks nothing.
+    ///
+    /// The SVG's own style draws the current status in a heavy blue border on yellow and
+    /// the taken edges in heavy blue, and fades the other edges while any is taken; a page
+    /// restyles `.status.current` and `.edge.taken` as it likes. Statuses of the other
+    /// machine (an [`AccountStatus`] on a connection diagram) mark nothing.
+    ///
+    /// ```
+    /// use nectar_lifecycle_core::ConnectionStatus as S;
+    /// use nectar_lifecycle_core::render::{Diagram, Format};
+    ///
+    /// let diagram = Diagram::ConnectionOperational;
+    /// let path = [
+    ///     (S::Pending, S::Connected),
+    ///     (S::Connected, S::WebsiteDown),
+    ///     (S::WebsiteDown, S::PasswordIncorrect),
+    /// ];
+    /// let svg = diagram.svg_highlighted(Some(S::PasswordIncorrect), &path);
+    /// assert!(svg.contains(
+    ///     r#"<g id="status-PASSWORD_INCORRECT" class="status current" data-status="PASSWORD_INCORRECT""#
+    /// ));
+    /// assert!(svg.contains(r#"<g id="edge-PENDING-CONNECTED" class="edge taken""#));
+    /// // WEBSITE_DOWN -> PASSWORD_INCORRECT is drawn once for every provider error:
+    /// assert!(svg.contains(
+    ///     r#"<g id="edge-UNDER_INVESTIGATION_or_any_provider_error-PASSWORD_INCORRECT" class="edge taken""#
+    /// ));
+    /// // Nothing else changes:
+    /// let plain = svg.replace(" current\"", "\"").replace(" taken\"", "\"");
+    /// assert_eq!(plain, diagram.render(Format::Svg));
+    /// ```
+    #[must_use]
+    pub fn svg_highlighted<S: DiagramStatus>(self, current: Option<S>, taken: &[(S, S)]) -> String {
+        let marks = if S::CONNECTION == self.draws_connections() {
+            svg::Marks {
+                current: current.map(|s| s.to_string()),
+                taken: taken
+                    .iter()
+                    .map(|(from, to)| (from.to_string(), to.to_string()))
+                    .collect(),
+            }
+        } else {
+            svg::Marks::default()
+        };
+        svg::render(&self.picture(), self, &marks).text
+    }
+
+    /// Whether the diagram draws connection statuses (else account statuses).
+    const fn draws_connections(self) -> bool {
+        match self {
+            Self::ConnectionDocumented | Self::ConnectionOperational | Self::ConnectionOverlays => {
+                true
+            }
+            Self::AccountLifecycle | Self::AccountOverlays => false,
+        }
+    }
+
+    /// What the diagram draws, laid out for every format.
+    fn picture(self) -> Picture {
+        match self {
+            Self::ConnectionDocumented => Picture::Lifecycle(self.connection(Rules::Documented)),
+            Self::ConnectionOperational => Picture::Lifecycle(self.connection(Rules::Operational)),
+            Self::AccountLifecycle => Picture::Lifecycle(lifecycle(
                 self,
                 &Account::edges(),
                 is_own,
                 AccountStatus::category,
                 (AccountStatus::Detected, "Account discovered"),
-            )
-            .render(format),
-            Self::ConnectionOverlays => layers(
+            )),
+            Self::ConnectionOverlays => Picture::Layers(layers(
                 self,
                 &Connection::edges(Rules::Operational),
                 ConnectionStatus::is_operational,
                 ConnectionEvent::overlay_change,
                 ConnectionOverlay::status,
+                ConnectionStatus::category,
                 ("OPERATIONAL", "any operational status"),
-            )
-            .render(format),
-            Self::AccountOverlays => layers(
+            )),
+            Self::AccountOverlays => Picture::Layers(layers(
                 self,
                 &Account::edges(),
                 is_own,
                 AccountEvent::overlay_change,
                 AccountOverlay::status,
+                AccountStatus::category,
                 ("OWN", "the account's own status"),
-            )
-            .render(format),
+            )),
         }
     }
 
@@ -234,6 +325,45 @@ impl Diagram {
 fn is_own(status: AccountStatus) -> bool {
     AccountOverlay::of(status).is_none()
 }
+
+/// What a diagram draws, before it is printed in a format.
+enum Picture {
+    Lifecycle(Lifecycle),
+    Layers(Layers),
+}
+
+mod sealed {
+    /// Which machine's statuses a type holds.
+    pub trait Machine {
+        /// Whether they are a connection's (else an account's).
+        const CONNECTION: bool;
+    }
+}
+
+/// A status [`Diagram::svg_highlighted`] can mark: [`ConnectionStatus`] or
+/// [`AccountStatus`]. The trait is sealed.
+///
+/// ```
+/// use nectar_lifecycle_core::render::DiagramStatus;
+/// use nectar_lifecycle_core::{AccountStatus, ConnectionStatus};
+///
+/// fn wire<S: DiagramStatus>(status: S) -> String {
+///     status.to_string()
+/// }
+/// assert_eq!(wire(ConnectionStatus::PasswordIncorrect), "PASSWORD_INCORRECT");
+/// assert_eq!(wire(AccountStatus::Onboarded), "ONBOARDED");
+/// ```
+pub trait DiagramStatus: Copy + fmt::Display + sealed::Machine {}
+
+impl sealed::Machine for ConnectionStatus {
+    const CONNECTION: bool = true;
+}
+impl DiagramStatus for ConnectionStatus {}
+
+impl sealed::Machine for AccountStatus {
+    const CONNECTION: bool = false;
+}
+impl DiagramStatus for AccountStatus {}
 
 /// How an event is drawn on an edge, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -269,6 +399,8 @@ struct Edge {
     from: String,
     to: String,
     labels: Vec<Label>,
+    /// The `(from, to)` statuses of the table's edges it stands for, in order.
+    pairs: Vec<(String, String)>,
 }
 
 impl Edge {
@@ -294,19 +426,23 @@ impl Edge {
         texts.join(", ")
     }
 
-    /// The label in DOT: one event a line; the line's style tells an inferred edge, so an
-    /// inferred event is marked only on an edge that also carries a drawn one.
-    fn dot_label(&self) -> String {
+    /// The label's lines in DOT and SVG: one event a line; the line's style tells an
+    /// inferred edge, so an inferred event is marked only on an edge that also carries a
+    /// drawn one.
+    fn label_lines(&self) -> Vec<String> {
         let line = self.style();
-        let texts: Vec<String> = self
-            .labels
+        self.labels
             .iter()
             .map(|l| match (l.style, line) {
                 (Style::Inferred, Style::Drawn) => format!("{}{INFERRED}", l.text),
                 _ => l.text.clone(),
             })
-            .collect();
-        dot_escape(&texts.join("\n"))
+            .collect()
+    }
+
+    /// The label in DOT.
+    fn dot_label(&self) -> String {
+        dot_escape(&self.label_lines().join("\n"))
     }
 
     fn dot_attributes(&self) -> String {
@@ -510,10 +646,13 @@ struct Group {
 struct Pseudo {
     id: String,
     label: String,
+    /// The statuses it stands for.
+    members: Vec<String>,
 }
 
 /// A lifecycle diagram, ready to print.
 struct Lifecycle {
+    /// The graph name in DOT.
     name: String,
     start: (String, &'static str),
     groups: Vec<Group>,
@@ -625,7 +764,11 @@ where
             .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
             .collect::<String>()
             .replace("__", "_");
-        Pseudo { id, label }
+        Pseudo {
+            id,
+            label,
+            members: set.iter().map(ToString::to_string).collect(),
+        }
     };
     let single = |set: &[S]| -> Option<C> {
         let c = category(*set.first()?);
@@ -664,10 +807,28 @@ where
                     Node::Status(s) => s.to_string(),
                     Node::Sources(i) => pseudo(&sets[i]).id,
                 };
+                let statuses = |n: Node<S>| match n {
+                    Node::Status(s) => vec![s],
+                    Node::Sources(i) => sets[i].clone(),
+                };
+                // A loop on a pseudo-state keeps each of its statuses where it is.
+                let pairs = if from == to {
+                    statuses(from)
+                        .iter()
+                        .map(|s| (s.to_string(), s.to_string()))
+                        .collect()
+                } else {
+                    let heads = statuses(to);
+                    statuses(from)
+                        .iter()
+                        .flat_map(|f| heads.iter().map(move |t| (f.to_string(), t.to_string())))
+                        .collect()
+                };
                 Edge {
                     from: id(from),
                     to: id(to),
                     labels,
+                    pairs,
                 }
             })
             .collect(),
@@ -675,13 +836,6 @@ where
 }
 
 impl Lifecycle {
-    fn render(&self, format: Format) -> String {
-        match format {
-            Format::Mermaid => self.mermaid(),
-            Format::Dot => self.dot(),
-        }
-    }
-
     fn mermaid_edges(&self, out: &mut String) {
         let (first, label) = &self.start;
         let _ = writeln!(out, "  [*] --> {first}: {label}");
@@ -817,8 +971,16 @@ struct Layer {
     id: &'static str,
     title: &'static str,
     status: String,
+    /// The overlay status's category, and its colours.
+    category: (String, (&'static str, &'static str)),
+    /// The statuses the layer holds: those below it.
+    below: Vec<String>,
     raise: Option<Label>,
     lift: Option<Label>,
+    /// The `(from, to)` statuses of the table's edges that raise the overlay, and that lift
+    /// it.
+    raising: Vec<(String, String)>,
+    lifting: Vec<(String, String)>,
     /// What lifting does besides restoring, when the lifting event also moves a status
     /// it uncovers (confirming tracking onboards a `DETECTED` account), in lines.
     note: Option<Vec<String>>,
@@ -834,21 +996,25 @@ and shows the overlay; lifting it returns into the layer where it was left\n\
 struct Layers {
     name: String,
     base: (&'static str, &'static str),
+    /// The statuses below every layer, which the base pseudo-state stands for.
+    base_members: Vec<String>,
     layers: Vec<Layer>,
 }
 
-fn layers<S, E, O>(
+fn layers<S, E, O, C>(
     diagram: Diagram,
     edges: &[Transition<S, E>],
     own: fn(S) -> bool,
     overlay_change: fn(E) -> Option<OverlayChange<O>>,
     status: fn(O) -> S,
+    category: fn(S) -> C,
     base: (&'static str, &'static str),
 ) -> Layers
 where
     S: Enumerated + fmt::Display,
     E: Copy + fmt::Display,
     O: Layered,
+    C: Grouping,
 {
     // The edges that make `change`: into the overlay's status when raised, out of it when
     // lifted.
@@ -868,7 +1034,13 @@ where
             style: t.provenance.into(),
         })
     };
+    let pairs = |change: OverlayChange<O>| -> Vec<(String, String)> {
+        making(change)
+            .map(|t| (t.from.to_string(), t.to.to_string()))
+            .collect()
+    };
     let mut below: Vec<S> = S::ALL.iter().copied().filter(|&s| own(s)).collect();
+    let base_members = below.iter().map(ToString::to_string).collect();
     let mut layers = Vec::new();
     for &o in O::ALL {
         let (id, title) = o.layer();
@@ -887,10 +1059,15 @@ where
             })
             .collect();
         let lifting = label(lift);
+        let shown = category(status(o));
         layers.push(Layer {
             id,
             title,
             status: status(o).to_string(),
+            category: (shown.to_string(), shown.look().colours),
+            below: below.iter().map(ToString::to_string).collect(),
+            raising: pairs(OverlayChange::Raise(o)),
+            lifting: pairs(lift),
             raise: label(OverlayChange::Raise(o)),
             note: lifting.as_ref().filter(|_| !moved.is_empty()).map(|l| {
                 vec![
@@ -905,30 +1082,25 @@ where
     Layers {
         name: diagram.graph_name(),
         base,
+        base_members,
         layers,
     }
 }
 
 impl Layers {
-    fn render(&self, format: Format) -> String {
-        match format {
-            Format::Mermaid => self.mermaid(),
-            Format::Dot => self.dot(),
-        }
-    }
-
-    /// The edges out of and back into `layer`, as drawn.
+    /// The edges out of and back into `layer`, as drawn: raising, then lifting.
     fn edges(layer: &Layer, inside: &str) -> Vec<Edge> {
-        let edge = |from: &str, to: &str, label: &Option<Label>| {
+        let edge = |from: &str, to: &str, label: &Option<Label>, pairs: &[(String, String)]| {
             label.as_ref().map(|l| Edge {
                 from: from.to_owned(),
                 to: to.to_owned(),
                 labels: vec![l.clone()],
+                pairs: pairs.to_vec(),
             })
         };
         [
-            edge(inside, &layer.status, &layer.raise),
-            edge(&layer.status, inside, &layer.lift),
+            edge(inside, &layer.status, &layer.raise, &layer.raising),
+            edge(&layer.status, inside, &layer.lift, &layer.lifting),
         ]
         .into_iter()
         .flatten()
