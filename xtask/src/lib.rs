@@ -188,6 +188,8 @@ fn fenced(language: &str, text: &str) -> String {
 #[must_use]
 pub fn artifacts() -> Vec<Artifact> {
     let mut out = vec![Artifact::whole("docs/transitions.md", transitions())];
+    // Each diagram in every format, side by side: `.mmd`, `.dot` and the self-contained
+    // `.svg` (laid out by the core, no Graphviz).
     for &diagram in Diagram::ALL {
         for &format in Format::ALL {
             let path = format!("docs/diagrams/{}.{}", diagram.name(), format.extension());
