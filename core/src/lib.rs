@@ -24,7 +24,7 @@
 //! * [`ConnectionOverlay`], [`AccountOverlay`]: the layers that cover a status and restore it.
 //! * [`table`]: the one transition table, with the provenance of every edge.
 //! * [`policy`], [`remediation`], [`invitation`]: what each status asks of an integrator.
-//! * [`render`]: the allowed transitions as Mermaid, DOT and Markdown.
+//! * [`render`]: the allowed transitions as Mermaid, DOT, SVG and Markdown.
 //! * [`manual`]: the design decisions, each once, where the spec is silent.
 //!
 //! ```

@@ -247,7 +247,7 @@ fn transitions() -> String {
         "# Allowed transitions\n\n<!-- {NOTICE} -->\n\n\
          Every edge a `Connection` or an `Account` allows, drawn and tabulated from the \
          transition table the machines run on. The diagrams are below in Mermaid; their \
-         Mermaid and Graphviz sources are in [diagrams/](diagrams/).\n\n\
+         Mermaid and Graphviz sources, and an SVG of each, are in [diagrams/](diagrams/).\n\n\
          How to read the diagrams: each status is coloured by its category (green healthy, \
          red credential or parent errors, amber provider or collection errors, grey \
          terminal), and grouped in a box of its category in the Graphviz sources. A dashed \
