@@ -18,7 +18,7 @@ use nectar_receiver::{
 };
 
 use crate::support::nectar_api::{DOUBLE_API_KEY, Faults, NectarApi};
-use crate::support::{Harness, connection, eventually, events, test_config};
+use crate::support::{Harness, connection, events, eventually, test_config};
 
 on_both_engines!(
     an_episode_gets_one_link_and_loses_it_when_it_ends with invitations_on,

@@ -58,7 +58,16 @@ async fn connections_are_grouped_by_who_must_act(h: &Harness) {
     assert_eq!(all.counts.by_status["CONNECTED"], 2, "{:?}", all.counts);
     assert_eq!(all.counts.by_status["PASSWORD_INCORRECT"], 1);
     assert_eq!(all.counts.by_needs["end_user"], 2, "{:?}", all.counts);
-    assert_eq!(all.counts.by_needs["nobody"], 2, "{:?} {:?}", all.counts, all.connections.iter().map(|c| (&c.id, &c.status)).collect::<Vec<_>>());
+    assert_eq!(
+        all.counts.by_needs["nobody"],
+        2,
+        "{:?} {:?}",
+        all.counts,
+        all.connections
+            .iter()
+            .map(|c| (&c.id, &c.status))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(all.counts.by_needs["nectar"], 1);
     assert_eq!(all.counts.by_needs["integrator"], 0);
     assert_eq!(all.next, None);
