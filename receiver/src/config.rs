@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 21] = [
+pub const VARIABLES: [(&str, &str); 22] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -39,6 +39,10 @@ pub const VARIABLES: [(&str, &str); 21] = [
         "the API key the poller sends as X-API-Key",
     ),
     ("LISTEN_ADDR", "the address to listen on"),
+    (
+        "METRICS_ADDR",
+        "the address GET /metrics is served on, alone, for Prometheus (metrics are off without)",
+    ),
     (
         "RECEIVER_API_TOKENS",
         "the bearer tokens of the read API, separated by whitespace or commas (the read API is off without)",
@@ -111,6 +115,9 @@ pub const VARIABLES: [(&str, &str); 21] = [
 pub struct Config {
     /// Where to listen (`LISTEN_ADDR`; port 0 picks a free port).
     pub listen_addr: SocketAddr,
+    /// Where `GET /metrics` is served, alone (`METRICS_ADDR`; port 0 picks a free port):
+    /// bind it to an interface only the monitoring network reaches. `None`: no metrics.
+    pub metrics_addr: Option<SocketAddr>,
     /// The database (`DATABASE_URL`).
     pub database_url: DatabaseUrl,
     /// The endpoint's signing secrets (`NECTAR_WEBHOOK_SECRETS`): several while rotating.
@@ -146,6 +153,7 @@ impl Config {
     pub fn new(database_url: DatabaseUrl) -> Self {
         Self {
             listen_addr: DEFAULT_LISTEN_ADDR,
+            metrics_addr: None,
             database_url,
             webhook_secrets: Vec::new(),
             api: NectarApi {
@@ -203,6 +211,13 @@ impl Config {
                 .trim()
                 .parse()
                 .map_err(|_| ConfigError::ListenAddr { value: addr })?;
+        }
+        if let Some(addr) = get("METRICS_ADDR") {
+            config.metrics_addr = Some(
+                addr.trim()
+                    .parse()
+                    .map_err(|_| ConfigError::MetricsAddr { value: addr })?,
+            );
         }
         if let Some(secrets) = get("NECTAR_WEBHOOK_SECRETS") {
             config.webhook_secrets = parse_secrets(&secrets)?;
@@ -948,6 +963,12 @@ pub enum ConfigError {
     /// `LISTEN_ADDR` is not an address and port.
     #[error("LISTEN_ADDR: `{value}` is not an IP address and port (like 127.0.0.1:8080)")]
     ListenAddr {
+        /// The value given.
+        value: String,
+    },
+    /// `METRICS_ADDR` is not an address and port.
+    #[error("METRICS_ADDR: `{value}` is not an IP address and port (like 10.0.0.5:9464)")]
+    MetricsAddr {
         /// The value given.
         value: String,
     },

@@ -37,6 +37,7 @@ mod config;
 mod http;
 mod nectar;
 mod store;
+mod telemetry;
 mod workers;
 
 use std::io;
@@ -63,6 +64,8 @@ pub use store::{
     MAX_WORKLIST_LIMIT, Needs, SinceSource, WorkCounts, WorkItem, Worklist, WorklistError,
     WorklistQuery,
 };
+pub use store::{OutboxStats, Stats};
+pub use telemetry::Metrics;
 pub use workers::act::ActionWorker;
 pub use workers::poll::{Poller, PollerWake};
 pub use workers::push::Pusher;
@@ -108,6 +111,9 @@ pub struct Running {
     sweeper: JoinHandle<()>,
     pusher: Option<JoinHandle<()>>,
     actions: JoinHandle<()>,
+    metrics_addr: Option<SocketAddr>,
+    metrics_server: Option<JoinHandle<io::Result<()>>>,
+    upkeep: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -115,6 +121,13 @@ impl Running {
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address `GET /metrics` is served on (the port chosen, when `METRICS_ADDR` said
+    /// port 0); `None` without `METRICS_ADDR`.
+    #[must_use]
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     /// Stops it: no new connection is accepted, requests in flight are answered, the poller
@@ -131,13 +144,21 @@ impl Running {
         if let Some(pusher) = self.pusher {
             pusher.await?;
         }
+        if let Some(upkeep) = self.upkeep {
+            upkeep.await?;
+        }
+        if let Some(metrics_server) = self.metrics_server {
+            metrics_server.await?.map_err(ServiceError::Serve)?;
+        }
         self.server.await?.map_err(ServiceError::Serve)
     }
 }
 
 /// Starts the receiver on `store`: binds `config.listen_addr`, serves the [`router`], and
 /// runs a [`Poller`], a [`Sweeper`] (idle without companies) and an [`ActionWorker`] (idle
-/// without actions), sharing one [`NectarClient`], and a [`Pusher`] with `NOTIFY_URL`.
+/// without actions), sharing one [`NectarClient`], and a [`Pusher`] with `NOTIFY_URL`; with
+/// `METRICS_ADDR`, binds it too and serves `GET /metrics` there alone, from [`Metrics`] of
+/// this receiver's own.
 ///
 /// # Errors
 /// [`ServiceError::Bind`] or [`ServiceError::Client`].
@@ -146,13 +167,28 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     let bind = |source| ServiceError::Bind { addr, source };
     let listener = TcpListener::bind(addr).await.map_err(bind)?;
     let addr = listener.local_addr().map_err(bind)?;
+    let metrics_listener = match config.metrics_addr {
+        Some(addr) => {
+            let bind = |source| ServiceError::Bind { addr, source };
+            let listener = TcpListener::bind(addr).await.map_err(bind)?;
+            let addr = listener.local_addr().map_err(bind)?;
+            Some((listener, addr))
+        }
+        None => None,
+    };
+    let metrics = match metrics_listener {
+        Some(_) => Metrics::new(),
+        None => Metrics::off(),
+    };
+    metrics.sweeping(&config.sweeping.companies);
     let wake = PollerWake::default();
-    let client = NectarClient::new(config)?;
+    let client = NectarClient::new(config)?.with_metrics(metrics.clone());
     let poller = Poller::new(config.polling, store.clone(), client.clone(), wake.clone());
     let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client.clone());
     let actions = ActionWorker::new(config.actions, store.clone(), client);
-    let pusher = Pusher::new(&config.push, store.clone())?;
-    let app = router(config, store, wake);
+    let pusher = Pusher::new(&config.push, store.clone())?
+        .map(|pusher| pusher.with_metrics(metrics.clone()));
+    let app = router(config, store.clone(), wake, metrics.clone());
     let (shutdown, stopping) = watch::channel(false);
     let mut stop_serving = stopping.clone();
     let server = tokio::spawn(
@@ -163,6 +199,23 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
             })
             .into_future(),
     );
+    let metrics_addr = metrics_listener.as_ref().map(|(_, addr)| *addr);
+    let metrics_server = metrics_listener.map(|(listener, _)| {
+        let push_on = config.push.url.is_some() && config.push.secret.is_some();
+        let timeout = config.timeouts.request;
+        let scrape = http::metrics::router(store, metrics.clone(), push_on, timeout);
+        let mut stop_serving = stopping.clone();
+        tokio::spawn(
+            axum::serve(listener, scrape)
+                .with_graceful_shutdown(async move {
+                    let _sender_gone = stop_serving.wait_for(|stop| *stop).await;
+                })
+                .into_future(),
+        )
+    });
+    let upkeep = metrics
+        .is_on()
+        .then(|| tokio::spawn(telemetry::upkeep(metrics, stopping.clone())));
     let poller = tokio::spawn(poller.run(stopping.clone()));
     let sweeper = tokio::spawn(sweeper.run(stopping.clone()));
     let actions = tokio::spawn(actions.run(stopping.clone()));
@@ -175,6 +228,9 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
         sweeper,
         pusher,
         actions,
+        metrics_addr,
+        metrics_server,
+        upkeep,
     })
 }
 
@@ -208,6 +264,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     let running = start(&config, store.clone()).await?;
     tracing::info!(
         addr = %running.addr(),
+        metrics = ?running.metrics_addr(),
         engine = %store.engine(),
         database = %config.database_url,
         secrets = config.webhook_secrets.len(),

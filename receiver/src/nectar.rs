@@ -31,6 +31,7 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 
 use crate::config::{ApiKey, Config, Etiquette};
+use crate::telemetry::{Endpoint, Metrics};
 
 /// A client of Nectar's API. Cheap to clone: clones share the HTTP connections and the
 /// in-flight limit.
@@ -41,6 +42,7 @@ pub struct NectarClient {
     key: Option<HeaderValue>,
     permits: Arc<Semaphore>,
     etiquette: Etiquette,
+    metrics: Metrics,
 }
 
 /// Why a call to Nectar's API failed. No message contains the API key.
@@ -126,6 +128,8 @@ impl FetchError {
 /// blindly; a write is retried only when it surely was not done (see [`FetchError::Uncertain`]).
 #[derive(Debug, Clone)]
 struct Call<'a> {
+    /// Which endpoint, for the metrics.
+    endpoint: Endpoint,
     method: Method,
     path: &'a str,
     body: Option<&'a [u8]>,
@@ -160,7 +164,21 @@ impl NectarClient {
                 usize::try_from(etiquette.max_in_flight.get()).unwrap_or(1),
             )),
             etiquette,
+            metrics: Metrics::off(),
         })
+    }
+
+    /// The same client, counting its requests in `metrics` (by endpoint and status).
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Where its requests are counted: the workers that call through it record theirs there
+    /// too.
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// `GET {base}/connection/{id}/details`, read no further than [`MAX_BODY_BYTES`].
@@ -169,7 +187,11 @@ impl NectarClient {
     /// [`FetchError`].
     pub async fn details(&self, connection_id: &str) -> Result<ConnectionPayload, FetchError> {
         let body = self
-            .read(&details_path(connection_id), MAX_BODY_BYTES)
+            .read(
+                Endpoint::Details,
+                &details_path(connection_id),
+                MAX_BODY_BYTES,
+            )
             .await?;
         let connection = parse_details(&body)?;
         if connection.id != connection_id {
@@ -190,7 +212,9 @@ impl NectarClient {
         &self,
         query: &CompanyListQuery,
     ) -> Result<CompanyListPage, FetchError> {
-        let body = self.read(&query.path(), MAX_LIST_BODY_BYTES).await?;
+        let body = self
+            .read(Endpoint::CompanyList, &query.path(), MAX_LIST_BODY_BYTES)
+            .await?;
         Ok(parse_company_page_with_limit(&body, MAX_LIST_BODY_BYTES)?)
     }
 
@@ -207,6 +231,7 @@ impl NectarClient {
         let body = json(request)?;
         let path = target.path();
         let call = Call {
+            endpoint: Endpoint::InvitationCreate,
             method: Method::POST,
             path: &path,
             body: Some(&body),
@@ -222,6 +247,7 @@ impl NectarClient {
     pub async fn revoke_invitation(&self, invitation_id: &str) -> Result<(), FetchError> {
         let path = revoke_invitation_path(invitation_id);
         let call = Call {
+            endpoint: Endpoint::InvitationRevoke,
             method: Method::POST,
             path: &path,
             body: None,
@@ -238,7 +264,11 @@ impl NectarClient {
         company_id: &str,
     ) -> Result<Vec<InvitationPayload>, FetchError> {
         let body = self
-            .read(&company_invitations_path(company_id), MAX_LIST_BODY_BYTES)
+            .read(
+                Endpoint::InvitationList,
+                &company_invitations_path(company_id),
+                MAX_LIST_BODY_BYTES,
+            )
             .await?;
         Ok(parse_invitation_list(&body)?)
     }
@@ -256,6 +286,7 @@ impl NectarClient {
         let body = json(&decision.body())?;
         let path = decision.path(connection_id);
         let call = Call {
+            endpoint: Endpoint::AccountDecision,
             method: Method::PATCH,
             path: &path,
             body: Some(&body),
@@ -264,8 +295,14 @@ impl NectarClient {
     }
 
     /// The body of `GET {base}{path}`, retried as the module documentation says.
-    async fn read(&self, path: &str, max: usize) -> Result<Vec<u8>, FetchError> {
+    async fn read(
+        &self,
+        endpoint: Endpoint,
+        path: &str,
+        max: usize,
+    ) -> Result<Vec<u8>, FetchError> {
         let call = Call {
+            endpoint,
             method: Method::GET,
             path,
             body: None,
@@ -341,7 +378,13 @@ impl NectarClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.to_vec());
         }
-        let mut response = request.send().await.map_err(on_the_wire)?;
+        let sent = request.send().await;
+        let answered = sent
+            .as_ref()
+            .ok()
+            .map(|response| response.status().as_u16());
+        self.metrics.nectar_call(call.endpoint, answered);
+        let mut response = sent.map_err(on_the_wire)?;
         let status = response.status();
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
             return Err(Failed {

@@ -3,6 +3,7 @@
 
 mod auth;
 mod health;
+pub(crate) mod metrics;
 mod read;
 mod webhooks;
 
@@ -18,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::store::{FeedError, Store, StoreError, WorklistError};
+use crate::telemetry::Metrics;
 use crate::workers::poll::PollerWake;
 
 /// The path Nectar's webhooks are posted to.
@@ -29,10 +31,12 @@ struct AppState {
     push_on: bool,
     verifier: Option<Arc<Verifier>>,
     wake: PollerWake,
+    metrics: Metrics,
 }
 
 /// The receiver's routes, on `store`, with `config`'s secrets and request timeout; a gap
-/// wakes the poller through `wake`.
+/// wakes the poller through `wake`; each request's latency and each delivery's outcome are
+/// recorded in `metrics`.
 ///
 /// * `POST /webhooks/nectar`: a delivery from Nectar (through Svix).
 /// * `GET /connections?needs=&status=&cursor=&limit=`: the worklist, who must act on which
@@ -48,12 +52,13 @@ struct AppState {
 ///
 /// Every endpoint but the webhook and `/healthz` needs `Authorization: Bearer <token>`, a
 /// token of `config.api_tokens` (401 without it; 403 when none is configured).
-pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
+pub fn router(config: &Config, store: Store, wake: PollerWake, metrics: Metrics) -> Router {
     let state = AppState {
         store,
         push_on: config.push.url.is_some() && config.push.secret.is_some(),
         verifier: config.verifier().map(Arc::new),
         wake,
+        metrics: metrics.clone(),
     };
     let reads = read::routes().route_layer(axum::middleware::from_fn_with_state(
         auth::Tokens::new(&config.api_tokens),
@@ -70,6 +75,11 @@ pub fn router(config: &Config, store: Store, wake: PollerWake) -> Router {
             config.timeouts.request,
         ))
         .layer(TraceLayer::new_for_http())
+        // Outside the timeout, so that a request answered 503 by it is measured too.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            self::metrics::track,
+        ))
 }
 
 /// Why a request was refused, as the status Svix acts on and a JSON `{"error": ...}`.

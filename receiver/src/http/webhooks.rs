@@ -14,16 +14,31 @@ use nectar_lifecycle::webhook::{
 };
 use serde::Deserialize;
 
+use super::metrics::DeliveryTally;
 use super::{AppState, Refusal, WEBHOOK_PATH};
+use crate::telemetry::Delivery;
 
 /// `POST /webhooks/nectar`.
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route(WEBHOOK_PATH, post(receive))
 }
 
-/// `POST /webhooks/nectar`: size, signature, body, then the one transaction.
+/// `POST /webhooks/nectar`, counted in the metrics by outcome.
 async fn receive(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Refusal> {
+    let mut tally = DeliveryTally::new(&state.metrics);
+    let answer = record(&state, &mut tally, headers, body).await;
+    tally.answered(&answer);
+    answer
+}
+
+/// Size, signature, body, then the one transaction.
+async fn record(
+    state: &AppState,
+    tally: &mut DeliveryTally,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Refusal> {
@@ -38,19 +53,20 @@ async fn receive(
         Ok(webhook) => webhook,
         Err(err) => {
             return match other_event_type(&body) {
-                Some(event_type) => Ok(ignored(&verified.id, &event_type)),
+                Some(event_type) => Ok(ignored(tally, &verified.id, &event_type)),
                 None => Err(err.into()),
             };
         }
     };
     if let Reported::Unknown(event_type) = &webhook.event_type {
-        return Ok(ignored(&verified.id, event_type));
+        return Ok(ignored(tally, &verified.id, event_type));
     }
     let observation = Observation::Delivery {
         id: Some(&verified.id),
         webhook: &webhook,
     };
     let outcome = state.store.observe(observation, now).await?;
+    tally.count(Delivery::of(&outcome.decision));
     if outcome.poll_scheduled {
         state.wake.wake();
     }
@@ -100,7 +116,8 @@ fn other_event_type(body: &[u8]) -> Option<String> {
 }
 
 /// 200 for an authentic event of a type this receiver does not act on.
-fn ignored(svix_id: &str, event_type: &str) -> Response {
+fn ignored(tally: &mut DeliveryTally, svix_id: &str, event_type: &str) -> Response {
+    tally.count(Delivery::Ignored);
     tracing::info!(%svix_id, event_type, "event type not handled; acknowledged");
     (
         StatusCode::OK,

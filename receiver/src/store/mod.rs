@@ -12,6 +12,7 @@ mod actions;
 mod feed;
 mod push;
 mod sql;
+mod stats;
 mod worklist;
 
 use core::time::Duration;
@@ -33,6 +34,7 @@ use sql::{Access, Arg, Pool, Sql, Tx};
 pub use actions::{DecisionClaim, EpisodeClaim, InvitationView, RecordedInvitation};
 pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, PushStatus};
 pub use push::PushJob;
+pub use stats::{OutboxStats, Stats};
 pub use worklist::{
     MAX_WORKLIST_LIMIT, Needs, SinceSource, WorkCounts, WorkItem, Worklist, WorklistError,
     WorklistQuery,

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use crate::config::Actions;
 use crate::nectar::{FetchError, NectarClient};
 use crate::store::{DecisionClaim, EpisodeClaim, Store, StoreError};
+use crate::telemetry::{ActionKind, InvitationAction};
 use crate::workers::later;
 
 /// The most steps one claim runs before it is given up until its backoff: a look and an act
@@ -138,6 +139,7 @@ impl ActionWorker {
                     error,
                     "actions: reconnect invitation step failed; trying again later"
                 );
+                self.client.metrics().action_failed(ActionKind::Invitation);
                 self.store.episode_failed(&claim, &error, due, now).await
             }
         }
@@ -176,6 +178,7 @@ impl ActionWorker {
                     let target = InvitationTarget::Connection(&id);
                     match self.client.create_invitation(target, &request).await {
                         Ok(invitation) => {
+                            self.client.metrics().invitation(InvitationAction::Created);
                             self.store
                                 .record_invitation(claim, &invitation, clock())
                                 .await?;
@@ -193,6 +196,7 @@ impl ActionWorker {
                 }
                 InvitationStep::Adopt(invitation) => {
                     self.store.record_invitation(claim, invitation, now).await?;
+                    self.client.metrics().invitation(InvitationAction::Adopted);
                     tracing::info!(
                         connection = id,
                         invitation = invitation.id,
@@ -202,7 +206,11 @@ impl ActionWorker {
                 }
                 InvitationStep::Revoke(invitation) => {
                     let invitation = invitation.id.clone();
-                    match self.client.revoke_invitation(&invitation).await {
+                    let revoked = self.client.revoke_invitation(&invitation).await;
+                    if revoked.is_ok() {
+                        self.client.metrics().invitation(InvitationAction::Revoked);
+                    }
+                    match revoked {
                         Ok(()) | Err(FetchError::Uncertain { .. }) => listed = None,
                         Err(err) => return Ok(Some(failed(&err))),
                     }
@@ -284,6 +292,9 @@ impl ActionWorker {
             error,
             "actions: account confirmation failed; trying again later"
         );
+        self.client
+            .metrics()
+            .action_failed(ActionKind::Confirmation);
         self.store.decision_failed(&claim, &error, due).await
     }
 
@@ -337,6 +348,7 @@ impl ActionWorker {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.store.decision_done(claim, outcome, now).await?;
+        self.client.metrics().confirmation(outcome);
         tracing::info!(connection = claim.connection_id, %outcome, "actions: accounts decided");
         Ok(())
     }

@@ -34,6 +34,7 @@ use tokio::task::JoinSet;
 use crate::config::Push;
 use crate::nectar::{FetchError, http_client};
 use crate::store::{FeedEntry, PushJob, Store, StoreError};
+use crate::telemetry::{Metrics, PushResult};
 use crate::workers::later;
 
 /// Pushes the outbox to the integrator's app. Cheap to clone.
@@ -44,6 +45,7 @@ pub struct Pusher {
     url: String,
     secret: WebhookSecret,
     push: Push,
+    metrics: Metrics,
 }
 
 /// A pushed message's body.
@@ -72,7 +74,15 @@ impl Pusher {
             url: url.clone(),
             secret: secret.clone(),
             push: push.clone(),
+            metrics: Metrics::off(),
         }))
+    }
+
+    /// The same pusher, counting its attempts in `metrics` (by result).
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Pushes until `shutdown` turns true (or its sender is dropped): keeps up to
@@ -146,17 +156,22 @@ impl Pusher {
     /// Sends `job` and records how it went.
     async fn send_and_record(&self, job: PushJob) {
         let recorded = match self.send(&job.entry).await {
-            Ok(()) => self.store.push_delivered(&job, Timestamp::now()).await,
+            Ok(()) => {
+                self.metrics.push_attempt(PushResult::Delivered);
+                self.store.push_delivered(&job, Timestamp::now()).await
+            }
             Err(error) => {
                 let attempts = usize::try_from(job.attempts).unwrap_or(usize::MAX);
                 match self.push.schedule.get(attempts) {
                     Some(wait) => {
                         let due = later(Timestamp::now(), *wait);
                         tracing::debug!(entry = %job.entry.id, attempts, %error, retry_in = ?wait, "push failed");
+                        self.metrics.push_attempt(PushResult::Failed);
                         self.store.push_failed(&job, due, &error).await
                     }
                     None => {
                         tracing::warn!(entry = %job.entry.id, attempts, %error, "push failed for the last time: marked failed");
+                        self.metrics.push_attempt(PushResult::DeadLetter);
                         self.store.push_dead_letter(&job, &error).await
                     }
                 }

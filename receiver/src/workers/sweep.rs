@@ -200,7 +200,11 @@ impl Sweeper {
         stopping: impl Fn() -> bool,
     ) -> Result<SweepReport, SweepFailed> {
         let company = claim.company_id.as_str();
+        let started = tokio::time::Instant::now();
         let outcome = self.sweep(&claim, stopping).await;
+        self.client
+            .metrics()
+            .sweep(company, &outcome, started.elapsed());
         let err = match &outcome {
             Ok(report) => {
                 tracing::info!(
