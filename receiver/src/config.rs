@@ -24,7 +24,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://external.nectarclimate.com/v2.2"
 pub const MAX_REQUESTS_IN_FLIGHT: u32 = 10;
 
 /// The environment variables read, with what each sets.
-pub const VARIABLES: [(&str, &str); 22] = [
+pub const VARIABLES: [(&str, &str); 40] = [
     (
         "DATABASE_URL",
         "sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
@@ -107,6 +107,117 @@ pub const VARIABLES: [(&str, &str); 22] = [
         "NECTAR_ACTION_RETRY",
         "the delay before a failed action step is tried again, doubled per failure up to 5 min, like 5s (default 5s)",
     ),
+    (
+        "NECTAR_ACTION_MAX_RETRY",
+        "the longest delay between attempts of a failing action step (default 5m)",
+    ),
+    (
+        "NECTAR_ACTION_CHECK_EVERY",
+        "how often the actions worker looks for due steps (default 1s)",
+    ),
+    (
+        "REQUEST_TIMEOUT",
+        "how long a request may take before it is answered 503 (Svix then retries) (default 10s)",
+    ),
+    (
+        "DATABASE_ACQUIRE_TIMEOUT",
+        "how long a request waits for a database connection from the pool (default 5s)",
+    ),
+    (
+        "DATABASE_LOCK_TIMEOUT",
+        "how long a transaction waits for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout) (default 5s)",
+    ),
+    (
+        "DATABASE_STATEMENT_TIMEOUT",
+        "how long one statement may run (PostgreSQL's statement_timeout) (default 5s)",
+    ),
+    (
+        "NECTAR_API_TIMEOUT",
+        "how long one call to Nectar's API may take, connecting included (default 10s)",
+    ),
+    (
+        "NECTAR_API_ATTEMPTS",
+        "attempts of one read of Nectar's API on 429, 5xx or a failed connection, 1 to 10 (default 4)",
+    ),
+    (
+        "NECTAR_API_BACKOFF",
+        "the wait after a read's first failed attempt, doubled after each further one (default 500ms)",
+    ),
+    (
+        "NECTAR_API_MAX_BACKOFF",
+        "the longest wait between attempts of a read; a longer Retry-After ends the call (default 30s)",
+    ),
+    (
+        "POLL_INTERVAL",
+        "how often the poller looks for due gap polls when nothing wakes it (default 1s)",
+    ),
+    (
+        "POLL_LEASE",
+        "how long a claimed gap poll is kept from other pollers (default 60s)",
+    ),
+    (
+        "POLL_BACKOFF",
+        "the delay after a gap poll's first failure, doubled after each further one (default 1s)",
+    ),
+    (
+        "POLL_MAX_BACKOFF",
+        "the longest delay between attempts of a gap poll (default 5m)",
+    ),
+    (
+        "NECTAR_SWEEP_CHECK_EVERY",
+        "how often an instance looks for a sweep that is due (default 1s)",
+    ),
+    (
+        "NECTAR_SWEEP_RETRY",
+        "the delay before a failed sweep is tried again, doubled per failure up to the interval (default 30s)",
+    ),
+    (
+        "NOTIFY_CHECK_EVERY",
+        "how often the pusher looks for due entries besides being woken by appends (default 250ms)",
+    ),
+    (
+        "READY_STALE_AFTER",
+        "how long the poller or the sweeper may go without a round before GET /readyz answers 503 (default 60s)",
+    ),
+];
+
+/// The most attempts `NECTAR_API_ATTEMPTS` allows.
+pub const MAX_API_ATTEMPTS: u32 = 10;
+
+/// Sets one duration of a [`Config`].
+type SetDuration = fn(&mut Config, Duration);
+
+/// The durations read from the environment (a positive duration each, like `90s`, `15m`,
+/// `1h`, `7d`), and where each goes; [`VARIABLES`] says what each means.
+const TIMINGS: [(&str, SetDuration); 22] = [
+    ("REQUEST_TIMEOUT", |c, d| c.timeouts.request = d),
+    ("DATABASE_ACQUIRE_TIMEOUT", |c, d| c.timeouts.acquire = d),
+    ("DATABASE_LOCK_TIMEOUT", |c, d| c.timeouts.lock = d),
+    ("DATABASE_STATEMENT_TIMEOUT", |c, d| {
+        c.timeouts.statement = d
+    }),
+    ("NECTAR_API_TIMEOUT", |c, d| c.timeouts.api_request = d),
+    ("NECTAR_API_BACKOFF", |c, d| c.etiquette.backoff = d),
+    ("NECTAR_API_MAX_BACKOFF", |c, d| c.etiquette.max_backoff = d),
+    ("POLL_INTERVAL", |c, d| c.polling.interval = d),
+    ("POLL_LEASE", |c, d| c.polling.lease = d),
+    ("POLL_BACKOFF", |c, d| c.polling.backoff = d),
+    ("POLL_MAX_BACKOFF", |c, d| c.polling.max_backoff = d),
+    ("NECTAR_SWEEP_INTERVAL", |c, d| c.sweeping.interval = d),
+    ("NECTAR_SWEEP_LEASE", |c, d| c.sweeping.lease = d),
+    ("NECTAR_SWEEP_CHECK_EVERY", |c, d| {
+        c.sweeping.check_every = d
+    }),
+    ("NECTAR_SWEEP_RETRY", |c, d| c.sweeping.retry = d),
+    ("NOTIFY_TIMEOUT", |c, d| c.push.timeout = d),
+    ("NOTIFY_CHECK_EVERY", |c, d| c.push.check_every = d),
+    ("NECTAR_ACTION_LEASE", |c, d| c.actions.lease = d),
+    ("NECTAR_ACTION_RETRY", |c, d| c.actions.retry = d),
+    ("NECTAR_ACTION_MAX_RETRY", |c, d| c.actions.max_retry = d),
+    ("NECTAR_ACTION_CHECK_EVERY", |c, d| {
+        c.actions.check_every = d
+    }),
+    ("READY_STALE_AFTER", |c, d| c.ready_stale_after = d),
 ];
 
 /// Everything the receiver needs to run. `Debug` shows no secret: the webhook secrets and
@@ -143,6 +254,9 @@ pub struct Config {
     /// The actions on Nectar's API the receiver takes itself (`NECTAR_RECONNECT_INVITATIONS`,
     /// `NECTAR_CONFIRM_ACCOUNTS`, ...); all off by default.
     pub actions: Actions,
+    /// How long the poller or the sweeper may go without a round before `GET /readyz`
+    /// answers 503 (`READY_STALE_AFTER`): 60 s.
+    pub ready_stale_after: Duration,
     /// How many database connections to open at most; `None` for the engine's default.
     pub max_connections: Option<u32>,
 }
@@ -167,6 +281,7 @@ impl Config {
             push: Push::default(),
             sweeping: Sweeping::default(),
             actions: Actions::default(),
+            ready_stale_after: Duration::from_secs(60),
             max_connections: None,
         }
     }
@@ -265,19 +380,10 @@ impl Config {
                 });
             }
         }
-        if let Some(timeout) = get("NOTIFY_TIMEOUT") {
-            config.push.timeout = parse_duration("NOTIFY_TIMEOUT", &timeout)?;
-        }
         if let Some(companies) = get("NECTAR_COMPANY_IDS") {
             config.sweeping.companies = split_list(&companies).map(str::to_owned).collect();
             config.sweeping.companies.sort();
             config.sweeping.companies.dedup();
-        }
-        if let Some(interval) = get("NECTAR_SWEEP_INTERVAL") {
-            config.sweeping.interval = parse_duration("NECTAR_SWEEP_INTERVAL", &interval)?;
-        }
-        if let Some(lease) = get("NECTAR_SWEEP_LEASE") {
-            config.sweeping.lease = parse_duration("NECTAR_SWEEP_LEASE", &lease)?;
         }
         if let Some(value) = get("NECTAR_RECONNECT_INVITATIONS") {
             config.actions.reconnect_invitations =
@@ -301,11 +407,18 @@ impl Config {
         if let Some(hold) = get("NECTAR_INVITATION_HOLD") {
             config.actions.hold = parse_wait("NECTAR_INVITATION_HOLD", &hold)?;
         }
-        if let Some(lease) = get("NECTAR_ACTION_LEASE") {
-            config.actions.lease = parse_duration("NECTAR_ACTION_LEASE", &lease)?;
+        for (variable, set) in TIMINGS {
+            if let Some(value) = get(variable) {
+                set(&mut config, parse_duration(variable, &value)?);
+            }
         }
-        if let Some(retry) = get("NECTAR_ACTION_RETRY") {
-            config.actions.retry = parse_duration("NECTAR_ACTION_RETRY", &retry)?;
+        if let Some(attempts) = get("NECTAR_API_ATTEMPTS") {
+            config.etiquette.attempts = attempts
+                .trim()
+                .parse::<NonZeroU32>()
+                .ok()
+                .filter(|n| n.get() <= MAX_API_ATTEMPTS)
+                .ok_or(ConfigError::Attempts { value: attempts })?;
         }
         if let Some(limit) = get("NECTAR_MAX_REQUESTS_IN_FLIGHT") {
             config.etiquette.max_in_flight = limit
@@ -944,6 +1057,12 @@ impl Sweeping {
 /// A configuration value that cannot be used. No message contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
+    /// `NECTAR_API_ATTEMPTS` is not 1 to [`MAX_API_ATTEMPTS`].
+    #[error("NECTAR_API_ATTEMPTS: `{value}` is not a number from 1 to {MAX_API_ATTEMPTS}")]
+    Attempts {
+        /// The value given.
+        value: String,
+    },
     /// A switch is neither on nor off.
     #[error("{variable}: `{value}` is neither on nor off")]
     Switch {
@@ -1022,6 +1141,44 @@ pub enum ConfigError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_variable_is_in_the_readme_table_and_every_timing_is_a_variable() {
+        let readme = include_str!("../README.md");
+        for (name, _) in super::VARIABLES {
+            assert!(
+                readme.contains(&format!("\n| `{name}` |")),
+                "{name} has no row in receiver/README.md's configuration table"
+            );
+        }
+        for (name, _) in super::TIMINGS {
+            assert!(
+                super::VARIABLES
+                    .iter()
+                    .any(|(variable, _)| *variable == name),
+                "{name} is read but not listed in VARIABLES"
+            );
+        }
+    }
+
+    #[test]
+    fn timings_are_read_and_refused_by_name() {
+        for (name, _) in super::TIMINGS {
+            let config =
+                super::Config::from_lookup(|v| (v == name).then(|| "2m".to_owned())).expect(name);
+            let default = super::Config::from_lookup(|_| None).expect("the defaults");
+            assert_ne!(
+                format!("{config:?}"),
+                format!("{default:?}"),
+                "{name} changed nothing"
+            );
+            let refused = super::Config::from_lookup(|v| (v == name).then(|| "soon".to_owned()));
+            assert!(
+                matches!(refused, Err(super::ConfigError::Duration { variable, .. }) if variable == name),
+                "{name}: {refused:?}"
+            );
+        }
+    }
+
     use core::time::Duration;
 
     use super::{Config, ConfigError, DatabaseUrl, Engine};

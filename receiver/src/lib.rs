@@ -43,17 +43,18 @@ mod workers;
 use std::io;
 use std::net::SocketAddr;
 
+use axum::Extension;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{
     Actions, ApiKey, ApiToken, Config, ConfigError, DEFAULT_API_BASE_URL, DEFAULT_DATABASE_URL,
-    DEFAULT_LISTEN_ADDR, DatabaseUrl, Engine, Etiquette, MAX_REQUESTS_IN_FLIGHT,
+    DEFAULT_LISTEN_ADDR, DatabaseUrl, Engine, Etiquette, MAX_API_ATTEMPTS, MAX_REQUESTS_IN_FLIGHT,
     MIN_INVITATION_TTL, NectarApi, Polling, Push, Sweeping, Timeouts, VARIABLES,
 };
 pub use http::{WEBHOOK_PATH, router};
-pub use nectar::{FetchError, NectarClient};
+pub use nectar::{FetchError, KeyRefusal, NectarClient};
 pub use store::{
     ActionEntry, DecisionClaim, EntryKind, EpisodeClaim, FeedCursor, FeedEntry, FeedError,
     FeedPage, InvitationLink, InvitationView, MAX_FEED_LIMIT, NotListed, OutboxEntry, Outcome,
@@ -66,10 +67,13 @@ pub use store::{
 };
 pub use store::{OutboxStats, Stats};
 pub use telemetry::Metrics;
+pub use workers::Heartbeat;
 pub use workers::act::ActionWorker;
 pub use workers::poll::{Poller, PollerWake};
 pub use workers::push::Pusher;
 pub use workers::sweep::{MAX_CONCURRENT_SWEEPS, SweepFailed, SweepReport, Sweeper};
+
+use workers::Probes;
 
 /// Why the service could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -185,10 +189,16 @@ pub async fn start(config: &Config, store: Store) -> Result<Running, ServiceErro
     let client = NectarClient::new(config)?.with_metrics(metrics.clone());
     let poller = Poller::new(config.polling, store.clone(), client.clone(), wake.clone());
     let sweeper = Sweeper::new(config.sweeping.clone(), store.clone(), client.clone());
+    let probes = Probes {
+        poller: poller.heartbeat(),
+        sweeper: (!config.sweeping.companies.is_empty()).then(|| sweeper.heartbeat()),
+        client: client.clone(),
+        stale_after: config.ready_stale_after,
+    };
     let actions = ActionWorker::new(config.actions, store.clone(), client);
     let pusher = Pusher::new(&config.push, store.clone())?
         .map(|pusher| pusher.with_metrics(metrics.clone()));
-    let app = router(config, store.clone(), wake, metrics.clone());
+    let app = router(config, store.clone(), wake, metrics.clone()).layer(Extension(probes));
     let (shutdown, stopping) = watch::channel(false);
     let mut stop_serving = stopping.clone();
     let server = tokio::spawn(

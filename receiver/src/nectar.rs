@@ -18,6 +18,7 @@
 
 use core::time::Duration;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use jiff::Timestamp;
 use nectar_lifecycle::webhook::{
@@ -43,6 +44,23 @@ pub struct NectarClient {
     permits: Arc<Semaphore>,
     etiquette: Etiquette,
     metrics: Metrics,
+    /// How the last call went for the key: 0 accepted (or none yet), 1 no key to send, else
+    /// the status that refused it (401, 403). Readiness reads it.
+    key_state: Arc<AtomicU16>,
+}
+
+/// Why the last call to Nectar's API failed for its key ([`NectarClient::key_refusal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyRefusal {
+    /// No `NECTAR_API_KEY` is configured.
+    #[error("no NECTAR_API_KEY is configured")]
+    Missing,
+    /// Nectar refused it.
+    #[error("Nectar's API refused NECTAR_API_KEY ({status})")]
+    Refused {
+        /// 401 or 403.
+        status: u16,
+    },
 }
 
 /// Why a call to Nectar's API failed. No message contains the API key.
@@ -165,7 +183,27 @@ impl NectarClient {
             )),
             etiquette,
             metrics: Metrics::off(),
+            key_state: Arc::default(),
         })
+    }
+
+    /// Whether the last call failed for its key (none configured, or refused); `None` once
+    /// a call got any other answer, or before any call.
+    ///
+    /// ```
+    /// use nectar_receiver::{Config, DatabaseUrl, NectarClient};
+    ///
+    /// let client = NectarClient::new(&Config::new(DatabaseUrl::default()))?;
+    /// assert_eq!(client.key_refusal(), None);
+    /// # Ok::<(), nectar_receiver::FetchError>(())
+    /// ```
+    #[must_use]
+    pub fn key_refusal(&self) -> Option<KeyRefusal> {
+        match self.key_state.load(Ordering::Relaxed) {
+            0 => None,
+            1 => Some(KeyRefusal::Missing),
+            status => Some(KeyRefusal::Refused { status }),
+        }
     }
 
     /// The same client, counting its requests in `metrics` (by endpoint and status).
@@ -312,7 +350,10 @@ impl NectarClient {
 
     /// The answer's body to `call`, retried as the module documentation says.
     async fn call(&self, call: Call<'_>, max: usize) -> Result<Vec<u8>, FetchError> {
-        let key = self.key.clone().ok_or(FetchError::NoApiKey)?;
+        let Some(key) = self.key.clone() else {
+            self.key_state.store(1, Ordering::Relaxed);
+            return Err(FetchError::NoApiKey);
+        };
         let url = format!("{}{}", self.base_url, call.path);
         let mut attempt = 1;
         loop {
@@ -386,6 +427,9 @@ impl NectarClient {
         self.metrics.nectar_call(call.endpoint, answered);
         let mut response = sent.map_err(on_the_wire)?;
         let status = response.status();
+        let refused = matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+        self.key_state
+            .store(if refused { status.as_u16() } else { 0 }, Ordering::Relaxed);
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
             return Err(Failed {
                 error: FetchError::Refused {

@@ -8,7 +8,7 @@ use tokio::sync::{Notify, watch};
 use crate::config::Polling;
 use crate::nectar::{FetchError, NectarClient};
 use crate::store::{PollJob, Store, StoreError};
-use crate::workers::later;
+use crate::workers::{Heartbeat, later};
 
 /// Wakes the poller at once, rather than at its next interval: a delivery that records a
 /// gap on this instance uses it. Cheap to clone.
@@ -34,6 +34,7 @@ pub struct Poller {
     client: NectarClient,
     polling: Polling,
     wake: PollerWake,
+    heartbeat: Heartbeat,
 }
 
 impl Poller {
@@ -45,7 +46,14 @@ impl Poller {
             client,
             polling,
             wake,
+            heartbeat: Heartbeat::default(),
         }
+    }
+
+    /// Its heartbeat: beats at every round and every job (`GET /readyz` reads it).
+    #[must_use]
+    pub fn heartbeat(&self) -> Heartbeat {
+        self.heartbeat.clone()
     }
 
     /// Polls until `shutdown` turns true (or its sender is dropped): every due job, then
@@ -81,6 +89,7 @@ impl Poller {
     async fn poll_due_unless(&self, stopping: impl Fn() -> bool) -> Result<usize, StoreError> {
         let mut attempted = 0;
         while !stopping() {
+            self.heartbeat.beat(Timestamp::now());
             let claimed = self
                 .store
                 .claim_poll(Timestamp::now(), self.polling.lease)

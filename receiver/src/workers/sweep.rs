@@ -13,7 +13,7 @@ use tokio::task::JoinSet;
 use crate::config::Sweeping;
 use crate::nectar::{FetchError, NectarClient};
 use crate::store::{Store, StoreError, SweepClaim};
-use crate::workers::later;
+use crate::workers::{Heartbeat, later};
 
 /// The most sweeps an instance runs at once (of different companies): as many as the
 /// requests Nectar allows in flight, so that the in-flight limit, not a queue of sweeps, is
@@ -28,6 +28,7 @@ pub struct Sweeper {
     store: Store,
     client: NectarClient,
     sweeping: Sweeping,
+    heartbeat: Heartbeat,
 }
 
 /// What one complete sweep of a company did.
@@ -79,7 +80,15 @@ impl Sweeper {
             store,
             client,
             sweeping,
+            heartbeat: Heartbeat::default(),
         }
+    }
+
+    /// Its heartbeat: beats every time its loop looks for due sweeps (`GET /readyz` reads
+    /// it).
+    #[must_use]
+    pub fn heartbeat(&self) -> Heartbeat {
+        self.heartbeat.clone()
     }
 
     /// Sweeps until `shutdown` turns true (or its sender is dropped): makes every company's
@@ -94,6 +103,7 @@ impl Sweeper {
         let mut running = JoinSet::new();
         let mut busy: HashSet<String> = HashSet::new();
         loop {
+            self.heartbeat.beat(Timestamp::now());
             while let Some(done) = running.try_join_next() {
                 if let Ok(company) = done {
                     busy.remove(&company);

@@ -1,5 +1,5 @@
 //! A database outage: the PostgreSQL server stopped in the middle of a load run on two
-//! receivers, then started again. While it is down, every delivery and `/healthz` are
+//! receivers, then started again. While it is down, every delivery and `/readyz` are
 //! answered 503 within the pool's acquire timeout (Svix retries; nothing hangs, nothing is
 //! a 500); once it is back, the same receivers recover by themselves, and Svix's retries
 //! leave the end state exact.
@@ -111,13 +111,15 @@ async fn the_database_stops_and_comes_back() {
     let down_since = Instant::now();
     let answered_before = run.answered();
     let asked = Instant::now();
-    let health = h.get("/healthz").await;
+    let health = h.get("/readyz").await;
     let health_took = asked.elapsed();
+    // Liveness touches nothing: the process answers, so nothing restarts it.
+    let alive = h.get("/healthz").await;
     tokio::time::sleep(DOWN_FOR.saturating_sub(down_since.elapsed())).await;
     let answered_during = run.answered() - answered_before;
     outage.end();
-    eventually("/healthz to answer 200 again", || async {
-        (h.get("/healthz").await.status == StatusCode::OK).then_some(())
+    eventually("/readyz to answer 200 again", || async {
+        (h.get("/readyz").await.status == StatusCode::OK).then_some(())
     })
     .await;
     let recovered_in = down_since.elapsed();
@@ -125,12 +127,14 @@ async fn the_database_stops_and_comes_back() {
     let report = run.finish().await;
     eprintln!(
         "PostgreSQL down for {DOWN_FOR:?} after {answered_before} requests; {answered_during} \
-         answered while down; /healthz answered {} in {health_took:.0?}; healthy again \
+         answered while down; /readyz answered {} in {health_took:.0?}; ready again \
          {recovered_in:.1?} after the stop; {}",
         health.status,
         report.summary()
     );
     assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.body["database"]["ok"], false, "{}", health.body);
+    assert_eq!(alive.status, StatusCode::OK);
     assert!(health_took < PROMPT, "{health_took:?}");
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
     let unavailable = report.statuses.get(&503).copied().unwrap_or(0);

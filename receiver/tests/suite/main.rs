@@ -44,6 +44,7 @@ mod app;
 mod auth;
 mod concurrency;
 mod feed;
+mod health;
 mod metrics;
 mod nectar_api;
 mod nectar_writes;

@@ -40,8 +40,10 @@ async fn an_unavailable_database_is_answered_503(h: &Harness) {
     );
     // The driver's message stays in the log.
     assert_eq!(answer.body["error"], "Service Unavailable");
+    // Not ready, but alive: an orchestrator stops routing to it and does not restart it.
+    assert_eq!(h.get("/healthz").await.status, StatusCode::OK);
     for path in [
-        "/healthz",
+        "/readyz",
         "/connections/conn-1",
         "/connections/conn-1/notifications",
     ] {

@@ -161,8 +161,11 @@ async fn a_body_over_the_limit_is_refused_unread(h: &Harness) {
     assert_eq!(body.len(), MAX_BODY_BYTES + 1);
     // The receiver answers without reading the body, then closes the connection: the
     // request says so, so that the client does not reuse it for the next request.
-    let mut headers: Vec<(&str, String)> =
-        h.secret.sign("msg_1", Timestamp::now(), &body).iter().collect();
+    let mut headers: Vec<(&str, String)> = h
+        .secret
+        .sign("msg_1", Timestamp::now(), &body)
+        .iter()
+        .collect();
     headers.push(("connection", "close".to_owned()));
     let answer = h.sender().post(body, &headers).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
