@@ -45,7 +45,7 @@ const FILL: Sql =
 /// (`?needs=`): the library's [`Actor`], with Nectar support named `nectar`.
 ///
 /// ```
-/// use nectar_lifecycle::Actor;
+/// use nectar_lifecycle::remediation::Actor;
 /// use nectar_receiver::Needs;
 ///
 /// assert_eq!(Needs::from(Actor::NectarSupport), Needs::Nectar);

@@ -415,7 +415,7 @@ async fn scrape_text(h: &Harness) -> String {
 }
 
 /// `promtool check metrics` on `text`, when `promtool` is installed (Debian's `prometheus`
-/// package); a note otherwise.
+/// package); a note otherwise, and a failure when `NECTAR_PROMTOOL=required` (CI).
 async fn promtool_check(text: &str) {
     use tokio::io::AsyncWriteExt as _;
     let child = tokio::process::Command::new("promtool")
@@ -426,6 +426,11 @@ async fn promtool_check(text: &str) {
         .kill_on_drop(true)
         .spawn();
     let Ok(mut child) = child else {
+        // CI installs it and sets this: there, a missing promtool fails rather than skips.
+        assert!(
+            std::env::var("NECTAR_PROMTOOL").as_deref() != Ok("required"),
+            "NECTAR_PROMTOOL=required, but promtool is not installed"
+        );
         eprintln!("promtool is not installed: the scrape is checked by the suite's reader only");
         return;
     };
