@@ -2,6 +2,7 @@
 //! bearer token), health.
 
 mod auth;
+mod dashboard;
 mod health;
 pub(crate) mod metrics;
 mod read;
@@ -49,9 +50,12 @@ struct AppState {
 /// * `POST /notifications/{id}/redeliver`: push the entry again (202; 404 if none; 409 when
 ///   push is off).
 /// * `GET /healthz`: 200 when the database answers, else 503.
+/// * `GET /`, `GET /connection/{id}`, `GET|POST /login`, `POST /logout`, `GET /assets/...`:
+///   the dashboard, HTML pages behind a session cookie (see `http/dashboard.rs`).
 ///
 /// Every endpoint but the webhook and `/healthz` needs `Authorization: Bearer <token>`, a
-/// token of `config.api_tokens` (401 without it; 403 when none is configured).
+/// token of `config.api_tokens` (401 without it; 403 when none is configured); the read
+/// API's `GET`s also take the dashboard's session cookie (`http/auth.rs`).
 pub fn router(config: &Config, store: Store, wake: PollerWake, metrics: Metrics) -> Router {
     let state = AppState {
         store,
@@ -68,6 +72,7 @@ pub fn router(config: &Config, store: Store, wake: PollerWake, metrics: Metrics)
         .merge(webhooks::routes())
         .merge(health::routes())
         .merge(reads)
+        .merge(dashboard::routes(config, state.store.clone()))
         .with_state(state)
         // Svix waits 15 s: past the request timeout the answer is 503, and Svix retries.
         .layer(TimeoutLayer::with_status_code(

@@ -43,6 +43,7 @@ mod actions;
 mod app;
 mod auth;
 mod concurrency;
+mod dashboard;
 mod feed;
 mod health;
 mod metrics;
