@@ -191,7 +191,7 @@ fn account(id: &str, number: &str, status: AccountStatus) -> AccountPayload {
     }
 }
 
-/// Nine connections in every group: credential errors with reconnect links, a provider
+/// Ten connections in every group: credential errors with reconnect links, a provider
 /// error, the overlays, a new one, and one whose provider's name is markup.
 async fn seed(h: &Harness, api: &NectarApi, worker: &ActionWorker) {
     let accounts = [
@@ -201,7 +201,7 @@ async fn seed(h: &Harness, api: &NectarApi, worker: &ActionWorker) {
     // Each connection: its id, its provider, its statuses with how many hours ago, its
     // accounts.
     type History<'a> = (&'a str, &'a str, &'a [(S, i64)], &'a [AccountPayload]);
-    let histories: [History<'_>; 9] = [
+    let histories: [History<'_>; 10] = [
         (
             CHECKED,
             "Pacific Gas & Electric",
@@ -252,9 +252,16 @@ async fn seed(h: &Harness, api: &NectarApi, worker: &ActionWorker) {
             &[],
         ),
         (
+            "conn-reset",
+            "Florida Power & Light",
+            &[(S::Connected, 24 * 70), (S::NewPasswordNeeded, 40)],
+            &[],
+        ),
+        // Out of the end user's tab, so that its screenshot can illustrate the README.
+        (
             "conn-xss",
             HOSTILE_PROVIDER,
-            &[(S::Connected, 24 * 10), (S::NewPasswordNeeded, 40)],
+            &[(S::Connected, 24 * 10), (S::WebsiteDown, 30)],
             &[],
         ),
     ];
