@@ -5,6 +5,7 @@ mod auth;
 mod dashboard;
 mod health;
 pub(crate) mod metrics;
+pub(crate) mod openapi;
 mod read;
 mod webhooks;
 
@@ -71,6 +72,7 @@ pub fn router(config: &Config, store: Store, wake: PollerWake, metrics: Metrics)
     Router::new()
         .merge(webhooks::routes())
         .merge(health::routes())
+        .merge(openapi::routes())
         .merge(reads)
         .merge(dashboard::routes(config, state.store.clone()))
         .with_state(state)

@@ -23,6 +23,18 @@ pub(super) fn routes() -> Router<AppState> {
 use crate::store::{FeedCursor, FeedError, MAX_FEED_LIMIT, WorklistQuery};
 
 /// `GET /connections/{id}`.
+#[utoipa::path(
+    get,
+    path = "/connections/{id}",
+    tag = "read",
+    summary = "A connection's stored record",
+    description = "The library's `Record` of the connection, with `notListed` when complete sweeps of its company have not listed it and `invitation` (its newest credential-error episode) with reconnect invitations on.",
+    params(("id" = String, Path, description = "The connection's id (Nectar's)")),
+    responses(
+        (status = 200, description = "The record", body = crate::store::RecordView),
+        (status = 404, description = "No record of this connection", body = super::openapi::ErrorBody),
+    )
+)]
 async fn connection(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -36,6 +48,15 @@ async fn connection(
 }
 
 /// `GET /connections/{id}/notifications`.
+#[utoipa::path(
+    get,
+    path = "/connections/{id}/notifications",
+    tag = "read",
+    summary = "A connection's outbox entries",
+    description = "Every outbox entry of the connection, by `sequence` (`[]` when none).",
+    params(("id" = String, Path, description = "The connection's id (Nectar's)")),
+    responses((status = 200, description = "The entries, in order", body = Vec<crate::store::OutboxEntry>))
+)]
 async fn notifications(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -44,9 +65,13 @@ async fn notifications(
 }
 
 /// The query of `GET /notifications`, as text: its errors name the parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FeedQuery {
+    /// The cursor to read on from: `next` of an earlier page; the start when absent or empty.
     after: Option<String>,
+    /// How many entries at most.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000, default = 100)]
     limit: Option<String>,
 }
 
@@ -54,6 +79,18 @@ struct FeedQuery {
 const DEFAULT_FEED_LIMIT: u32 = 100;
 
 /// `GET /notifications`.
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    tag = "read",
+    summary = "The feed",
+    description = "Every connection's outbox entries in the order they were committed, after the cursor `after`; `next` is the cursor to read on from (the same one when nothing new has come). Nothing is skipped and nothing is read twice.",
+    params(FeedQuery),
+    responses(
+        (status = 200, description = "A page of the feed", body = crate::store::FeedPage),
+        (status = 400, description = "`after` is not a cursor of this feed, or `limit` is out of range (the error names the parameter)", body = super::openapi::ErrorBody),
+    )
+)]
 async fn feed(
     State(state): State<AppState>,
     Query(query): Query<FeedQuery>,
@@ -77,6 +114,19 @@ async fn feed(
 }
 
 /// `POST /notifications/{id}/redeliver`: the entry is pushed again, from its first attempt.
+#[utoipa::path(
+    post,
+    path = "/notifications/{id}/redeliver",
+    tag = "read",
+    summary = "Push an entry again",
+    description = "Pushes the entry to `NOTIFY_URL` again from its first attempt (a `failed` one included).",
+    params(("id" = String, Path, description = "The entry's id (`ntf_...`)")),
+    responses(
+        (status = 202, description = "The entry will be pushed again", body = super::openapi::Redelivering),
+        (status = 404, description = "No such entry", body = super::openapi::ErrorBody),
+        (status = 409, description = "Push is off: `NOTIFY_URL` and `NOTIFY_SECRET` are not both set", body = super::openapi::ErrorBody),
+    )
+)]
 async fn redeliver(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -95,15 +145,35 @@ async fn redeliver(
 }
 
 /// The query of `GET /connections`, as text: its errors name the parameter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WorklistParams {
+    /// Only the connections this actor must act on.
+    #[param(value_type = Option<crate::store::Needs>)]
     needs: Option<String>,
+    /// Only the connections in this status, as Nectar spells it.
+    #[param(value_type = Option<super::openapi::ConnectionStatus>)]
     status: Option<String>,
+    /// Where to start: `next` of the page before.
     cursor: Option<String>,
+    /// How many connections at most.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200, default = 50)]
     limit: Option<String>,
 }
 
 /// `GET /connections?needs=&status=&cursor=&limit=`: the worklist.
+#[utoipa::path(
+    get,
+    path = "/connections",
+    tag = "read",
+    summary = "The worklist",
+    description = "Who must act on which connection, since when, what to do, its invitation and its last entry; with the counts per group and per status (of every connection, whatever the query), paged by id.",
+    params(WorklistParams),
+    responses(
+        (status = 200, description = "A page of the worklist", body = crate::store::Worklist),
+        (status = 400, description = "A bad `needs` or `limit` (the error names the parameter)", body = super::openapi::ErrorBody),
+    )
+)]
 async fn worklist(
     State(state): State<AppState>,
     Query(params): Query<WorklistParams>,

@@ -24,6 +24,28 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// `POST /webhooks/nectar`, counted in the metrics by outcome.
+#[utoipa::path(
+    post,
+    path = "/webhooks/nectar",
+    tag = "nectar",
+    summary = "A delivery from Nectar",
+    description = "A connection webhook from Nectar, delivered by Svix and signed by it (Standard Webhooks). The size is checked, then the signature, then the body; the delivery is then recorded in one transaction. A 2xx means durably recorded; Svix retries any other answer.",
+    params(
+        ("svix-id" = String, Header, description = "The message's id: the same on each of Svix's retries (`webhook-id` is read too)"),
+        ("svix-timestamp" = String, Header, description = "Unix seconds; more than 5 minutes off is refused (`webhook-timestamp` is read too)"),
+        ("svix-signature" = String, Header, description = "`v1,<base64 HMAC-SHA256>`, space-separated when several (`webhook-signature` is read too)"),
+    ),
+    request_body(content = super::openapi::NectarWebhook, description = "Nectar's connection webhook (at most 1 MiB)", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Recorded (applied, duplicate, stale, or a gap whose poll was scheduled), or an authentic event of another type, acknowledged and not stored", body = super::openapi::DeliveryAnswer),
+        (status = 400, description = "Verified, but not a connection webhook (malformed JSON, a missing `id` or `status`, a wrong type); Svix would get the same answer again", body = super::openapi::ErrorBody),
+        (status = 401, description = "The signature is missing, forged, by an unknown secret or too old, or no secret is configured (`NECTAR_WEBHOOK_SECRETS`)", body = super::openapi::ErrorBody),
+        (status = 413, description = "The body is over 1 MiB; it was not read", body = super::openapi::ErrorBody),
+        (status = 500, description = "The database failed for another reason", body = super::openapi::ErrorBody),
+        (status = 503, description = "The database is unavailable or busy, or the receiver is stopping; or the request took longer than `REQUEST_TIMEOUT`, answered with an empty body. Svix retries", body = super::openapi::ErrorBody),
+    ),
+    security(())
+)]
 async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -173,12 +173,13 @@ pub struct DecisionClaim {
 
 /// A connection's newest episode as the read API shows it (`invitation` in
 /// `GET /connections/{id}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationView {
     /// The episode's number.
     pub episode: i64,
     /// `wanted`, `active`, `settled`, `closing` or `closed`.
+    #[schema(value_type = crate::http::openapi::Episode)]
     pub state: String,
     /// The invitation recorded, if any.
     pub id: Option<String>,
@@ -187,10 +188,13 @@ pub struct InvitationView {
     /// Nectar's status of it when last seen (`ACTIVE`, `EXPIRED`, `FULFILLED`, `REVOKED`).
     pub status: Option<String>,
     /// When it expires.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<Timestamp>,
     /// When the episode began.
+    #[schema(value_type = String, format = DateTime)]
     pub started_at: Timestamp,
     /// When it ended, if it did.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<Timestamp>,
     /// Invitations recorded in the episode (replacements included).
     pub invitations: i64,

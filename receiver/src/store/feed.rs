@@ -127,7 +127,7 @@ impl FromStr for FeedCursor {
 }
 
 /// One entry of the feed: what a worker needs to act without a second call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedEntry {
     /// The entry's stable id (`ntf_...`), the same wherever it is read or sent.
@@ -145,18 +145,22 @@ pub struct FeedEntry {
     /// What the change means, or what an action did.
     pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
+    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
     pub status: String,
     /// Who must act: the library's remediation's actor for the status; `None` for a status
     /// this library does not know.
+    #[schema(value_type = Option<crate::http::openapi::Actor>)]
     pub actor: Option<Actor>,
     /// What to do, in words.
     pub action: Option<String>,
     /// The library's remediation for the status: the invitation to create and, for
     /// `MFA_TOKEN_EXPIRED`, the MFA ladder in order.
+    #[schema(value_type = Option<crate::http::openapi::Remediation>)]
     pub remediation: Option<Remediation>,
     /// The delivery (`svix-id`) that applied the change; `None` for a poll or a sweep.
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// The reconnect invitation it carries: on `entered_credential_error` (unless Nectar's
     /// API did not answer within `NECTAR_INVITATION_HOLD`) and `reconnect_invitation`, with
@@ -170,7 +174,7 @@ pub struct FeedEntry {
 }
 
 /// How an entry's push to the integrator's app stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PushStatus {
     /// `pending` (to push, or being pushed), `delivered` (the app answered 2xx), or
@@ -182,11 +186,12 @@ pub struct PushStatus {
     /// Why the last attempt failed, if it did.
     pub last_error: Option<String>,
     /// When the app took it (RFC 3339).
+    #[schema(format = DateTime)]
     pub pushed_at: Option<String>,
 }
 
 /// One read of the feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FeedPage {
     /// The entries after the cursor, in commit order.

@@ -213,10 +213,11 @@ pub struct Store {
 }
 
 /// What [`Store::observe`] did with an observation: durably recorded once it returns.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
     /// The library's decision on the observation.
+    #[schema(value_type = crate::http::openapi::Decision)]
     pub decision: Decision,
     /// The outbox entries appended (only for an applied change).
     pub appended: Vec<OutboxEntry>,
@@ -241,7 +242,7 @@ impl Outcome {
 
 /// One entry of the outbox: a notification of an applied change, for the integrator's own
 /// worker to act on, in `sequence` order per connection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxEntry {
     /// The connection.
@@ -251,10 +252,12 @@ pub struct OutboxEntry {
     /// What the change means, or what an action did.
     pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
+    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
     pub status: String,
     /// The delivery (`svix-id`) that applied the change; `None` for a polled snapshot.
     pub delivery_id: Option<String>,
     /// When it was appended (RFC 3339, UTC, milliseconds).
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// The reconnect invitation it carries (`entered_credential_error` and
     /// `reconnect_invitation`, with reconnect invitations on).
@@ -336,7 +339,7 @@ pub enum ActionEntry {
 }
 
 /// A reconnect invitation as an entry carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationLink {
     /// Nectar's id of the invitation.
@@ -344,18 +347,21 @@ pub struct InvitationLink {
     /// The link for the end user (`invitationUrl`).
     pub url: String,
     /// When it expires (RFC 3339); `None`: never.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<Timestamp>,
 }
 
 /// A stored connection that complete sweeps of its company have not listed: kept (never
 /// deleted), and marked in its record's JSON under `notListed`. A sweep that lists it again
 /// clears the mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NotListed {
     /// When a sweep last listed it; `None` if no sweep ever did.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub last_listed_at: Option<Timestamp>,
     /// When the first complete sweep that did not list it ended.
+    #[schema(value_type = String, format = DateTime)]
     pub since: Timestamp,
 }
 
@@ -371,11 +377,12 @@ impl NotListed {
 /// A stored record as the read API shows it (`GET /connections/{id}`): the library's
 /// [`Record`], `notListed` when complete sweeps have not listed the connection, and
 /// `invitation` when it had a credential-error episode with reconnect invitations on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordView {
     /// The record.
     #[serde(flatten)]
+    #[schema(value_type = crate::http::openapi::Record)]
     pub record: Record,
     /// The mark, if any.
     #[serde(skip_serializing_if = "Option::is_none")]

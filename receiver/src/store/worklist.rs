@@ -68,6 +68,7 @@ const FILL: Sql =
     strum::Display,
     strum::EnumIter,
     strum::IntoStaticStr,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -113,7 +114,7 @@ pub(super) fn needs_of(status: &str) -> Option<Needs> {
 }
 
 /// Where a worklist entry's `since` comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SinceSource {
     /// Nectar's `statusFirstSeenTime`.
@@ -199,18 +200,20 @@ impl WorklistQuery {
 }
 
 /// One connection of the worklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkItem {
     /// The connection.
     pub id: String,
     /// Its status, as Nectar spells it.
+    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
     pub status: String,
     /// Who must act; `None` for a status the library does not know.
     pub needs: Option<Needs>,
     /// What to do, in words (the library's remediation).
     pub action: Option<String>,
     /// Since when it has been in this status.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub since: Option<Timestamp>,
     /// Where `since` comes from.
     pub since_source: SinceSource,
@@ -228,7 +231,7 @@ pub struct WorkItem {
 }
 
 /// How many connections each group and each status holds (all of them, whatever the query).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkCounts {
     /// Every connection stored.
@@ -241,7 +244,7 @@ pub struct WorkCounts {
 }
 
 /// One read of the worklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Worklist {
     /// The connections, by id.

@@ -49,6 +49,7 @@ mod health;
 mod metrics;
 mod nectar_api;
 mod nectar_writes;
+mod openapi;
 mod polling;
 mod push;
 mod storage;
