@@ -36,6 +36,7 @@
 mod config;
 mod http;
 mod nectar;
+mod schema;
 mod store;
 mod telemetry;
 mod workers;

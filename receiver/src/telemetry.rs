@@ -32,7 +32,6 @@ use nectar_lifecycle::webhook::{Decision, DecisionOutcome};
 use strum::IntoEnumIterator as _;
 
 use crate::store::Stats;
-use crate::workers::sweep::{SweepFailed, SweepReport};
 
 /// Deliveries to `POST /webhooks/nectar`, by outcome, with the reason of a refusal.
 pub(crate) const DELIVERIES: &str = "nectar_receiver_deliveries_total";
@@ -183,6 +182,24 @@ pub(crate) enum PushResult {
     Failed,
     /// The last attempt of the schedule failed: the entry is marked failed.
     DeadLetter,
+}
+
+/// How a sweep ended: the `result` label, and what a complete one counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SweepEnded {
+    /// Every page read: connections listed, and stored ones not listed.
+    Complete {
+        /// Connections listed.
+        listed: usize,
+        /// Stored connections not listed.
+        not_listed: usize,
+    },
+    /// The service was stopping.
+    Stopped,
+    /// Another instance took the sweep over.
+    LeaseLost,
+    /// A call or the store failed.
+    Failed,
 }
 
 /// What happened to a reconnect invitation: the `action` label.
@@ -346,21 +363,16 @@ impl Metrics {
         self.add(NECTAR_API_REQUESTS, labels, 1);
     }
 
-    /// The sweep of `company` ended with `outcome` after `elapsed`.
-    pub(crate) fn sweep(
-        &self,
-        company: &str,
-        outcome: &Result<SweepReport, SweepFailed>,
-        elapsed: Duration,
-    ) {
+    /// The sweep of `company` ended so after `elapsed`.
+    pub(crate) fn sweep(&self, company: &str, ended: SweepEnded, elapsed: Duration) {
         let Some(recorder) = &self.0 else {
             return;
         };
-        let result = match outcome {
-            Ok(_) => "complete",
-            Err(SweepFailed::Stopped) => "stopped",
-            Err(SweepFailed::LeaseLost) => "lease_lost",
-            Err(SweepFailed::Fetch(_) | SweepFailed::Page(_) | SweepFailed::Store(_)) => "failed",
+        let result = match ended {
+            SweepEnded::Complete { .. } => "complete",
+            SweepEnded::Stopped => "stopped",
+            SweepEnded::LeaseLost => "lease_lost",
+            SweepEnded::Failed => "failed",
         };
         let labels = vec![
             Label::new("company", company.to_owned()),
@@ -369,10 +381,10 @@ impl Metrics {
         recorder
             .register_histogram(&Key::from_parts(SWEEP_DURATION, labels), &METADATA)
             .record(elapsed.as_secs_f64());
-        if let Ok(report) = outcome {
+        if let SweepEnded::Complete { listed, not_listed } = ended {
             let labels = || vec![Label::new("company", company.to_owned())];
-            self.add(SWEEP_LISTED, labels(), as_u64(report.listed));
-            self.add(SWEEP_NOT_LISTED, labels(), as_u64(report.not_listed.len()));
+            self.add(SWEEP_LISTED, labels(), as_u64(listed));
+            self.add(SWEEP_NOT_LISTED, labels(), as_u64(not_listed));
         }
     }
 

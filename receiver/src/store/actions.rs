@@ -179,7 +179,7 @@ pub struct InvitationView {
     /// The episode's number.
     pub episode: i64,
     /// `wanted`, `active`, `settled`, `closing` or `closed`.
-    #[schema(value_type = crate::http::openapi::Episode)]
+    #[schema(value_type = crate::schema::Episode)]
     pub state: String,
     /// The invitation recorded, if any.
     pub id: Option<String>,

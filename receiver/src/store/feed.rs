@@ -145,17 +145,17 @@ pub struct FeedEntry {
     /// What the change means, or what an action did.
     pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
-    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
+    #[schema(value_type = crate::schema::ConnectionStatus)]
     pub status: String,
     /// Who must act: the library's remediation's actor for the status; `None` for a status
     /// this library does not know.
-    #[schema(value_type = Option<crate::http::openapi::Actor>)]
+    #[schema(value_type = Option<crate::schema::Actor>)]
     pub actor: Option<Actor>,
     /// What to do, in words.
     pub action: Option<String>,
     /// The library's remediation for the status: the invitation to create and, for
     /// `MFA_TOKEN_EXPIRED`, the MFA ladder in order.
-    #[schema(value_type = Option<crate::http::openapi::Remediation>)]
+    #[schema(value_type = Option<crate::schema::Remediation>)]
     pub remediation: Option<Remediation>,
     /// The delivery (`svix-id`) that applied the change; `None` for a poll or a sweep.
     pub delivery_id: Option<String>,

@@ -217,7 +217,7 @@ pub struct Store {
 #[serde(rename_all = "camelCase")]
 pub struct Outcome {
     /// The library's decision on the observation.
-    #[schema(value_type = crate::http::openapi::Decision)]
+    #[schema(value_type = crate::schema::Decision)]
     pub decision: Decision,
     /// The outbox entries appended (only for an applied change).
     pub appended: Vec<OutboxEntry>,
@@ -252,7 +252,7 @@ pub struct OutboxEntry {
     /// What the change means, or what an action did.
     pub notification: EntryKind,
     /// The connection's status after the change, as Nectar spells it.
-    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
+    #[schema(value_type = crate::schema::ConnectionStatus)]
     pub status: String,
     /// The delivery (`svix-id`) that applied the change; `None` for a polled snapshot.
     pub delivery_id: Option<String>,
@@ -382,7 +382,7 @@ impl NotListed {
 pub struct RecordView {
     /// The record.
     #[serde(flatten)]
-    #[schema(value_type = crate::http::openapi::Record)]
+    #[schema(value_type = crate::schema::Record)]
     pub record: Record,
     /// The mark, if any.
     #[serde(skip_serializing_if = "Option::is_none")]

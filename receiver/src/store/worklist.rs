@@ -206,7 +206,7 @@ pub struct WorkItem {
     /// The connection.
     pub id: String,
     /// Its status, as Nectar spells it.
-    #[schema(value_type = crate::http::openapi::ConnectionStatus)]
+    #[schema(value_type = crate::schema::ConnectionStatus)]
     pub status: String,
     /// Who must act; `None` for a status the library does not know.
     pub needs: Option<Needs>,

@@ -13,6 +13,7 @@ use tokio::task::JoinSet;
 use crate::config::Sweeping;
 use crate::nectar::{FetchError, NectarClient};
 use crate::store::{Store, StoreError, SweepClaim};
+use crate::telemetry::SweepEnded;
 use crate::workers::{Heartbeat, later};
 
 /// The most sweeps an instance runs at once (of different companies): as many as the
@@ -212,9 +213,20 @@ impl Sweeper {
         let company = claim.company_id.as_str();
         let started = tokio::time::Instant::now();
         let outcome = self.sweep(&claim, stopping).await;
+        let ended = match &outcome {
+            Ok(report) => SweepEnded::Complete {
+                listed: report.listed,
+                not_listed: report.not_listed.len(),
+            },
+            Err(SweepFailed::Stopped) => SweepEnded::Stopped,
+            Err(SweepFailed::LeaseLost) => SweepEnded::LeaseLost,
+            Err(SweepFailed::Fetch(_) | SweepFailed::Page(_) | SweepFailed::Store(_)) => {
+                SweepEnded::Failed
+            }
+        };
         self.client
             .metrics()
-            .sweep(company, &outcome, started.elapsed());
+            .sweep(company, ended, started.elapsed());
         let err = match &outcome {
             Ok(report) => {
                 tracing::info!(
