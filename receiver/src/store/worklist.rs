@@ -20,14 +20,21 @@ use super::{
 /// The most connections one read of the worklist returns.
 pub const MAX_WORKLIST_LIMIT: u32 = 200;
 
+/// A page of one group: the group's index, in id order.
+const SELECT_GROUP_PAGE: Sql = Sql::same(
+    "SELECT id, record, status_since, last_sequence FROM connections \
+     WHERE needs = $1 AND ($2 = '' OR status = $2) AND id > $3 ORDER BY id LIMIT $4",
+);
+/// A page of every connection (a status set means a record stored), in id order.
 const SELECT_PAGE: Sql = Sql::same(
     "SELECT id, record, status_since, last_sequence FROM connections \
-     WHERE record IS NOT NULL AND ($1 = '' OR needs = $1) AND ($2 = '' OR status = $2) \
-     AND id > $3 ORDER BY id LIMIT $4",
+     WHERE status IS NOT NULL AND ($2 = '' OR status = $2) AND id > $3 AND $1 = '' \
+     ORDER BY id LIMIT $4",
 );
+/// The counts, from the index on `(status, needs)` alone.
 const SELECT_COUNTS: Sql = Sql::same(
-    "SELECT COALESCE(status, ''), COALESCE(needs, ''), COUNT(*) FROM connections \
-     WHERE record IS NOT NULL GROUP BY status, needs ORDER BY 1, 2",
+    "SELECT status, COALESCE(needs, ''), COUNT(*) FROM connections \
+     WHERE status IS NOT NULL GROUP BY status, needs ORDER BY 1, 2",
 );
 const SELECT_ENTRY: Sql = Sql::same(
     "SELECT connection_id, sequence, notification, status, delivery_id, created_at, \
@@ -266,7 +273,11 @@ impl Store {
         let mut tx = self.pool.begin(Access::Read).await?;
         let rows: Vec<(String, String, Option<i64>, i64)> = tx
             .fetch_all(
-                SELECT_PAGE,
+                if needs.is_empty() {
+                    SELECT_PAGE
+                } else {
+                    SELECT_GROUP_PAGE
+                },
                 &[
                     Arg::Text(needs),
                     Arg::Text(query.status.as_deref().unwrap_or("")),
