@@ -405,12 +405,7 @@ impl Store {
         )
         .await?;
         let entry = if entry_appended == 0 {
-            NewEntry {
-                kind: EntryKind::Change(Notification::EnteredCredentialError),
-                status: &status,
-                delivery_id: delivery_id.as_deref(),
-                invitation: Some(&carried),
-            }
+            NewEntry::held(&status, delivery_id.as_deref(), Some(&carried))
         } else {
             NewEntry {
                 kind: EntryKind::Action(ActionEntry::ReconnectInvitation),
@@ -534,12 +529,7 @@ impl Store {
         let waited = entry_appended == 0 && hold_until <= millis(now);
         let appended = waited && parse_episode(&claim.connection_id, &state)? == Episode::Wanted;
         if appended {
-            let entry = NewEntry {
-                kind: EntryKind::Change(Notification::EnteredCredentialError),
-                status: &status,
-                delivery_id: delivery_id.as_deref(),
-                invitation: None,
-            };
+            let entry = NewEntry::held(&status, delivery_id.as_deref(), None);
             append(&mut tx, &claim.connection_id, &locked, [entry], now).await?;
             tx.execute(
                 HELD_ENTRY_APPENDED,

@@ -19,12 +19,11 @@
 use core::fmt;
 use core::str::FromStr;
 
-use nectar_lifecycle::ConnectionStatus;
-use nectar_lifecycle::remediation::{Actor, Remediation, remediation};
+use nectar_lifecycle::remediation::{Actor, Remediation};
 use serde::{Deserialize, Serialize};
 
 use super::sql::{Access, Arg, Sql};
-use super::{EntryKind, InvitationLink, Store, StoreError, stored_invitation, stored_kind};
+use super::{EntryKind, InvitationLink, Store, StoreError, remedy, stored_invitation, stored_kind};
 
 /// The most entries one read of the feed returns.
 pub const MAX_FEED_LIMIT: u32 = 1000;
@@ -242,8 +241,7 @@ pub(super) fn feed_entry(row: FeedRow) -> Result<(FeedCursor, FeedEntry), StoreE
     ) = row;
     let notification = stored_kind(&connection_id, &notification)?;
     let invitation = stored_invitation(&connection_id, invitation.as_deref())?;
-    let known = status.parse::<ConnectionStatus>().ok();
-    let remedy = known.map(|status| remediation(status, 1));
+    let remedy = remedy(&status);
     let entry = FeedEntry {
         id: format!("ntf_{id}"),
         connection_id,

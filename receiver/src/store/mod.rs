@@ -20,6 +20,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use nectar_lifecycle::ConnectionStatus;
+use nectar_lifecycle::remediation::{Remediation, remediation};
 use nectar_lifecycle::webhook::{
     ConnectionPayload, Decision, Notification, Observation, Record, reconcile,
 };
@@ -35,6 +37,7 @@ pub use actions::{DecisionClaim, EpisodeClaim, InvitationView, RecordedInvitatio
 pub use feed::{FeedCursor, FeedEntry, FeedError, FeedPage, MAX_FEED_LIMIT, PushStatus};
 pub use push::PushJob;
 pub use stats::{OutboxStats, Stats};
+pub(crate) use worklist::needs_of;
 pub use worklist::{
     MAX_WORKLIST_LIMIT, Needs, SinceSource, WorkCounts, WorkItem, Worklist, WorklistError,
     WorklistQuery,
@@ -1094,12 +1097,11 @@ async fn observe_in(
         let held = actions::on_change(tx, actions, &change, now).await?;
         let mut entries: Vec<NewEntry<'_>> = Vec::new();
         if let Some(held) = &held {
-            entries.push(NewEntry {
-                kind: Notification::EnteredCredentialError.into(),
-                status: &held.status,
-                delivery_id: held.delivery_id.as_deref(),
-                invitation: None,
-            });
+            entries.push(NewEntry::held(
+                &held.status,
+                held.delivery_id.as_deref(),
+                None,
+            ));
         }
         entries.extend(
             changes
@@ -1185,6 +1187,23 @@ struct NewEntry<'a> {
     status: &'a str,
     delivery_id: Option<&'a str>,
     invitation: Option<&'a InvitationLink>,
+}
+
+impl<'a> NewEntry<'a> {
+    /// The `entered_credential_error` entry an episode held for its link: appended with the
+    /// link, or without one (the hold passed, or the episode ended first).
+    fn held(
+        status: &'a str,
+        delivery_id: Option<&'a str>,
+        invitation: Option<&'a InvitationLink>,
+    ) -> Self {
+        Self {
+            kind: Notification::EnteredCredentialError.into(),
+            status,
+            delivery_id,
+            invitation,
+        }
+    }
 }
 
 /// What the entries of one connection appended in one transaction share: the connection as
@@ -1398,6 +1417,15 @@ fn parse_kind(name: &str) -> Result<EntryKind, String> {
     use serde::de::IntoDeserializer;
     EntryKind::deserialize(name.into_deserializer())
         .map_err(|err: serde::de::value::Error| err.to_string())
+}
+
+/// The library's remediation for a connection in `status` (as Nectar spells it), as the
+/// receiver shows it everywhere (feed, worklist, dashboard): the receiver does not count a
+/// connection's consecutive checks, so it is the first check's. `None` for a status the
+/// library does not know.
+pub(crate) fn remedy(status: &str) -> Option<Remediation> {
+    let status = status.parse::<ConnectionStatus>().ok()?;
+    Some(remediation(status, 1))
 }
 
 /// Unix milliseconds as a time (saturating).

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use nectar_lifecycle::ConnectionStatus;
-use nectar_lifecycle::remediation::{Actor, remediation};
+use nectar_lifecycle::remediation::Actor;
 use serde::{Deserialize, Serialize};
 
 use super::actions::invitation_in;
 use super::sql::{Access, Arg, Sql};
 use super::{
-    InvitationView, OutboxEntry, OutboxRow, Store, StoreError, outbox_entry, read_record, timestamp,
+    InvitationView, OutboxEntry, OutboxRow, Store, StoreError, outbox_entry, read_record, remedy,
+    timestamp,
 };
 
 /// The most connections one read of the worklist returns.
@@ -115,9 +115,8 @@ impl FromStr for Needs {
 
 /// Who must act for a connection in `status` (as Nectar spells it); `None` for a status the
 /// library does not know.
-pub(super) fn needs_of(status: &str) -> Option<Needs> {
-    let status = ConnectionStatus::from_str(status).ok()?;
-    Some(remediation(status, 1).actor().into())
+pub(crate) fn needs_of(status: &str) -> Option<Needs> {
+    remedy(status).map(|r| r.actor().into())
 }
 
 /// Where a worklist entry's `since` comes from.
@@ -292,9 +291,7 @@ impl Store {
             let record = read_record(&id, &json)?;
             let connection = &record.connection;
             let status = connection.status.as_str().to_owned();
-            let remedy = ConnectionStatus::from_str(&status)
-                .ok()
-                .map(|s| remediation(s, 1));
+            let remedy = remedy(&status);
             let (since, since_source) = match connection.status_first_seen_time {
                 Some(at) => (Some(at), SinceSource::Nectar),
                 None => (status_since.map(timestamp), SinceSource::Observed),

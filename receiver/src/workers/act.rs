@@ -29,11 +29,9 @@ pub struct ActionWorker {
     actions: Actions,
 }
 
-/// How a claim's run ended when it did not record its result.
-enum Stop {
-    /// A call failed: try again after the backoff.
-    Failed(String),
-}
+/// Why a claim's run ended without recording its result: the failed call, retried after the
+/// backoff.
+type Failed = String;
 
 impl ActionWorker {
     /// A worker on `store`, calling Nectar's API through `client`, for the `actions` on.
@@ -129,10 +127,9 @@ impl ActionWorker {
         let mut claim = claim;
         match self.episode_steps(&mut claim, clock).await? {
             None => Ok(()),
-            Some(Stop::Failed(error)) => {
+            Some(error) => {
                 let now = clock();
-                let failures = u32::try_from(claim.failures.saturating_add(1)).unwrap_or(u32::MAX);
-                let due = later(now, self.actions.backoff(failures));
+                let due = self.retry_at(claim.failures, now);
                 tracing::warn!(
                     connection = claim.connection_id,
                     episode = claim.episode,
@@ -149,7 +146,7 @@ impl ActionWorker {
         &self,
         claim: &mut EpisodeClaim,
         clock: &impl Fn() -> Timestamp,
-    ) -> Result<Option<Stop>, StoreError> {
+    ) -> Result<Option<Failed>, StoreError> {
         let id = claim.connection_id.clone();
         let mut state = claim.state;
         let mut listed: Option<Vec<InvitationPayload>> = None;
@@ -163,10 +160,10 @@ impl ActionWorker {
             match step {
                 InvitationStep::Look => {
                     let Some(company) = self.store.company_of(&id).await? else {
-                        return Ok(Some(Stop::Failed(
+                        return Ok(Some(
                             "the connection's company is not known yet (no observation named it)"
                                 .to_owned(),
-                        )));
+                        ));
                     };
                     match self.client.company_invitations(&company).await {
                         Ok(list) => listed = Some(list),
@@ -259,9 +256,14 @@ impl ActionWorker {
                 }
             }
         }
-        Ok(Some(Stop::Failed(format!(
-            "no result after {MAX_STEPS} steps (answers lost again and again)"
-        ))))
+        Ok(Some(too_many_steps()))
+    }
+
+    /// When a step that failed after `failures` failures in a row is due again: the backoff
+    /// of its next attempt after `now`.
+    fn retry_at(&self, failures: i64, now: Timestamp) -> Timestamp {
+        let attempt = u32::try_from(failures.saturating_add(1)).unwrap_or(u32::MAX);
+        later(now, self.actions.backoff(attempt))
     }
 
     /// The body of a create: `expiresInSeconds` from `NECTAR_INVITATION_TTL`, one use.
@@ -283,10 +285,9 @@ impl ActionWorker {
         let mut claim = claim;
         let error = match self.decision_steps(&mut claim, clock).await? {
             None => return Ok(()),
-            Some(Stop::Failed(error)) => error,
+            Some(error) => error,
         };
-        let failures = u32::try_from(claim.failures.saturating_add(1)).unwrap_or(u32::MAX);
-        let due = later(clock(), self.actions.backoff(failures));
+        let due = self.retry_at(claim.failures, clock());
         tracing::warn!(
             connection = claim.connection_id,
             error,
@@ -302,7 +303,7 @@ impl ActionWorker {
         &self,
         claim: &mut DecisionClaim,
         clock: &impl Fn() -> Timestamp,
-    ) -> Result<Option<Stop>, StoreError> {
+    ) -> Result<Option<Failed>, StoreError> {
         let id = claim.connection_id.clone();
         let mut details = None;
         for _ in 0..MAX_STEPS {
@@ -336,9 +337,7 @@ impl ActionWorker {
                 }
             }
         }
-        Ok(Some(Stop::Failed(format!(
-            "no result after {MAX_STEPS} steps (answers lost again and again)"
-        ))))
+        Ok(Some(too_many_steps()))
     }
 
     async fn done(
@@ -355,6 +354,11 @@ impl ActionWorker {
 }
 
 /// A failed call, as the step's `last_error`.
-fn failed(err: &FetchError) -> Stop {
-    Stop::Failed(err.to_string())
+fn failed(err: &FetchError) -> Failed {
+    err.to_string()
+}
+
+/// A claim that ran [`MAX_STEPS`] steps without a result.
+fn too_many_steps() -> Failed {
+    format!("no result after {MAX_STEPS} steps (answers lost again and again)")
 }

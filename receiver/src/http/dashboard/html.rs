@@ -2,11 +2,12 @@
 //! through, URLs built from values, times and codes in words, and the page's frame.
 
 use core::fmt::{self, Display, Formatter, Write};
-use core::str::FromStr;
 
 use jiff::{SignedDuration, Timestamp};
 use nectar_lifecycle::ConnectionStatus;
-use nectar_lifecycle::remediation::{Expectation, Remediation, SupportTopic, remediation};
+use nectar_lifecycle::remediation::{Expectation, Remediation, SupportTopic};
+
+use crate::store;
 
 /// Writes `text` to `out` escaped for HTML, in text and in a double- or single-quoted
 /// attribute value alike: `&`, `<`, `>`, `"` and `'` become character references, nothing
@@ -226,8 +227,7 @@ pub(crate) fn status_words(status: &str) -> &'static str {
 /// the library does not know. (The library's own sentence is shown beside it on a
 /// connection's page.)
 pub(crate) fn what_to_do(status: &str) -> Option<&'static str> {
-    let status = ConnectionStatus::from_str(status).ok()?;
-    Some(match remediation(status, 1) {
+    Some(match store::remedy(status)? {
         Remediation::Nothing => "Nothing: data is flowing.",
         Remediation::Wait { expectation } => match expectation {
             Expectation::FirstCheckWithinDays => {

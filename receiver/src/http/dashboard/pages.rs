@@ -7,15 +7,14 @@ use core::str::FromStr;
 
 use jiff::Timestamp;
 use nectar_lifecycle::ConnectionStatus;
-use nectar_lifecycle::remediation::remediation;
 
 use super::html::{
     Ago, Esc, GROUPS, Time, capitalized, connection_url, entry_words, group_name, invitation_words,
     is_web_url, span, status_words, url_with, utc, what_to_do,
 };
 use crate::store::{
-    InvitationLink, InvitationView, Needs, OutboxEntry, RecordView, SinceSource, WorkItem,
-    Worklist, WorklistQuery,
+    self, InvitationLink, InvitationView, OutboxEntry, RecordView, SinceSource, WorkItem, Worklist,
+    WorklistQuery,
 };
 
 /// The sign-in form, with `error` above it (a refused token, or the dashboard off).
@@ -95,9 +94,7 @@ const UNKNOWN_TO_DO: &str =
 /// Who must act on a connection in `status`: the group's value, `unknown` for a status the
 /// library does not know.
 fn needs_of(status: &str) -> &'static str {
-    ConnectionStatus::from_str(status).map_or("unknown", |s| {
-        <&str>::from(Needs::from(remediation(s, 1).actor()))
-    })
+    store::needs_of(status).map_or("unknown", <&str>::from)
 }
 
 /// The order statuses are listed in: the spec's, then unknown ones by name.
@@ -621,11 +618,11 @@ impl ConnectionPage<'_> {
             Esc(group_name(needs_of(status))),
             Esc(what_to_do(status).unwrap_or(UNKNOWN_TO_DO))
         )?;
-        if let Ok(known) = ConnectionStatus::from_str(status) {
+        if let Some(remedy) = store::remedy(status) {
             write!(
                 f,
                 r#"<br><span class="muted">In the spec's words: {}.</span>"#,
-                Esc(&capitalized(&remediation(known, 1).to_string()))
+                Esc(&capitalized(&remedy.to_string()))
             )?;
         }
         f.write_str("</dd>\n")?;
