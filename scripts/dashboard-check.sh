@@ -10,19 +10,10 @@
 #   bash scripts/dashboard-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-out="$target_dir/dashboard-check"
-mkdir -p "$out"
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v chromium > /dev/null || ! command -v node > /dev/null; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm > /dev/null
-fi
-if [ ! -d "$out/node_modules/playwright-core" ]; then
-  (cd "$out" && npm init -y > /dev/null && npm install --silent --no-audit --no-fund playwright-core@1)
-fi
+source scripts/tools.sh
+out=$(work_dir dashboard-check)
+apt_ensure chromium nodejs npm -- chromium node
+npm_ensure "$out" playwright-core@1
 
 rm -rf "$out/screenshots"
 NECTAR_BROWSER_TEST=required cargo test --package nectar-receiver --test browser -- --nocapture

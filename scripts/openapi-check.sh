@@ -19,17 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 document="${1:-receiver/openapi.json}"
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-out="$target_dir/openapi-check"
-mkdir -p "$out"
-
-if [ ! -x "$out/node_modules/.bin/validate-api" ] || [ ! -x "$out/node_modules/.bin/redocly" ]; then
-  # Both run on Node 20 (the machine's).
-  (cd "$out" && { [ -f package.json ] || npm init -y > /dev/null; } &&
-    npm install --silent --no-audit --no-fund \
-      @seriousme/openapi-schema-validator@2.11.0 @redocly/cli@2.77.0)
-fi
+source scripts/tools.sh
+out=$(work_dir openapi-check)
+# Both run on Node 20 (the machine's).
+npm_ensure "$out" @seriousme/openapi-schema-validator@2.11.0 @redocly/cli@2.77.0
 validate_api="$out/node_modules/.bin/validate-api"
 redocly="$out/node_modules/.bin/redocly"
 

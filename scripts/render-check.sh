@@ -8,20 +8,11 @@
 #   bash scripts/render-check.sh     # output in <cargo's target dir>/render-check/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-out="$target_dir/render-check"
-mkdir -p "$out"
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v dot > /dev/null || ! command -v chromium > /dev/null; then
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz > /dev/null
-fi
-if [ ! -d "$out/node_modules/mermaid" ] || [ ! -d "$out/node_modules/playwright-core" ]; then
-  # mermaid 12 needs Node 22; the machine has Node 20.
-  (cd "$out" && npm init -y > /dev/null && npm install --silent --no-audit --no-fund mermaid@11 playwright-core@1)
-fi
+source scripts/tools.sh
+out=$(work_dir render-check)
+apt_ensure chromium graphviz -- dot chromium
+# mermaid 12 needs Node 22; the machine has Node 20.
+npm_ensure "$out" mermaid@11 playwright-core@1
 cp scripts/render-mermaid.mjs "$out/"
 
 # The generated diagrams, as committed (`cargo xtask generate` writes them).
